@@ -1,0 +1,75 @@
+/* Model-specific register numbers, one table for the whole tree. */
+#ifndef VIREO_ABI_X86_MSR_H
+#define VIREO_ABI_X86_MSR_H
+
+#define VIREO_MSR_TABLE(X)                                                                         \
+    X(TSC, 0x00000010)                                                                             \
+    X(PLATFORM_ID, 0x00000017)                                                                     \
+    X(APIC_BASE, 0x0000001b)                                                                       \
+    X(FEATURE_CONTROL, 0x0000003a)                                                                 \
+    X(TSC_ADJUST, 0x0000003b)                                                                      \
+    X(SPEC_CTRL, 0x00000048)                                                                       \
+    X(MTRRCAP, 0x000000fe)                                                                         \
+    X(SYSENTER_CS, 0x00000174)                                                                     \
+    X(SYSENTER_ESP, 0x00000175)                                                                    \
+    X(SYSENTER_EIP, 0x00000176)                                                                    \
+    X(MISC_ENABLE, 0x000001a0)                                                                     \
+    X(DEBUGCTL, 0x000001d9)                                                                        \
+    X(MTRR_DEF_TYPE, 0x000002ff)                                                                   \
+    X(PAT, 0x00000277)                                                                             \
+    X(VMX_BASIC, 0x00000480)                                                                       \
+    X(VMX_PINBASED_CTLS, 0x00000481)                                                               \
+    X(VMX_PROCBASED_CTLS, 0x00000482)                                                              \
+    X(VMX_EXIT_CTLS, 0x00000483)                                                                   \
+    X(VMX_ENTRY_CTLS, 0x00000484)                                                                  \
+    X(VMX_MISC, 0x00000485)                                                                        \
+    X(VMX_CR0_FIXED0, 0x00000486)                                                                  \
+    X(VMX_CR0_FIXED1, 0x00000487)                                                                  \
+    X(VMX_CR4_FIXED0, 0x00000488)                                                                  \
+    X(VMX_CR4_FIXED1, 0x00000489)                                                                  \
+    X(VMX_VMCS_ENUM, 0x0000048a)                                                                   \
+    X(VMX_PROCBASED_CTLS2, 0x0000048b)                                                             \
+    X(VMX_EPT_VPID_CAP, 0x0000048c)                                                                \
+    X(VMX_TRUE_PINBASED_CTLS, 0x0000048d)                                                          \
+    X(VMX_TRUE_PROCBASED_CTLS, 0x0000048e)                                                         \
+    X(VMX_TRUE_EXIT_CTLS, 0x0000048f)                                                              \
+    X(VMX_TRUE_ENTRY_CTLS, 0x00000490)                                                             \
+    X(VMX_VMFUNC, 0x00000491)                                                                      \
+    X(X2APIC_BASE, 0x00000800)                                                                     \
+    X(TSC_DEADLINE, 0x000006e0)                                                                    \
+    X(EFER, 0xc0000080)                                                                            \
+    X(STAR, 0xc0000081)                                                                            \
+    X(LSTAR, 0xc0000082)                                                                           \
+    X(CSTAR, 0xc0000083)                                                                           \
+    X(SFMASK, 0xc0000084)                                                                          \
+    X(FS_BASE, 0xc0000100)                                                                         \
+    X(GS_BASE, 0xc0000101)                                                                         \
+    X(KERNEL_GS_BASE, 0xc0000102)                                                                  \
+    X(TSC_AUX, 0xc0000103)                                                                         \
+    X(VM_CR, 0xc0010114)                                                                           \
+    X(VM_HSAVE_PA, 0xc0010117)
+
+enum vireo_msr {
+#define VIREO_MSR_ENUM(name, index) MSR_##name = index,
+    VIREO_MSR_TABLE(VIREO_MSR_ENUM)
+#undef VIREO_MSR_ENUM
+};
+
+/* Bits of the registers above that more than one component uses. */
+#define EFER_SCE (1ull << 0)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+#define EFER_NXE (1ull << 11)
+#define EFER_SVME (1ull << 12)
+
+#define FEATURE_CONTROL_LOCK (1ull << 0)
+#define FEATURE_CONTROL_VMX_IN_SMX (1ull << 1)
+#define FEATURE_CONTROL_VMX_OUTSIDE_SMX (1ull << 2)
+
+#define VM_CR_SVMDIS (1ull << 4)
+
+#define APIC_BASE_BSP (1ull << 8)
+#define APIC_BASE_X2APIC (1ull << 10)
+#define APIC_BASE_ENABLE (1ull << 11)
+
+#endif
