@@ -83,4 +83,56 @@ static inline void invlpg(u64 addr)
     __asm__ volatile("invlpg (%0)" ::"r"(addr) : "memory");
 }
 
+/* CPUID feature bits (leaf, register, bit) used by more than one file. */
+#define CPUID_1_ECX_VMX (1u << 5)
+#define CPUID_1_ECX_SMX (1u << 6)
+#define CPUID_1_ECX_X2APIC (1u << 21)
+#define CPUID_1_ECX_RDRAND (1u << 30)
+#define CPUID_1_EDX_APIC (1u << 9)
+#define CPUID_7_EBX_SMEP (1u << 7)
+#define CPUID_7_EBX_SMAP (1u << 20)
+#define CPUID_80000001_ECX_SVM (1u << 2)
+#define CPUID_80000001_EDX_NX (1u << 20)
+#define CPUID_80000001_EDX_PAGE1GB (1u << 26)
+#define CPUID_8000000A_EDX_NPT (1u << 0)
+#define CPUID_8000000A_EDX_NRIPS (1u << 3)
+#define CPUID_8000000A_EDX_FLUSH_BY_ASID (1u << 6)
+#define CPUID_8000000A_EDX_DECODE_ASSISTS (1u << 7)
+
+/* Returns false when the hardware had no random number ready. */
+static inline bool rdrand64(u64 *out)
+{
+    u8 ok;
+    __asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok)::"cc");
+    return ok != 0;
+}
+
+/* SMAP: let ring 0 touch user pages (stac) and forbid it again (clac). */
+static inline void smap_allow_user(void)
+{
+    __asm__ volatile("stac" ::: "memory", "cc");
+}
+static inline void smap_forbid_user(void)
+{
+    __asm__ volatile("clac" ::: "memory", "cc");
+}
+
+struct descriptor_pointer {
+    u16 limit;
+    u64 base;
+} __attribute__((packed));
+
+static inline void lgdt(const struct descriptor_pointer *p)
+{
+    __asm__ volatile("lgdt %0" ::"m"(*p) : "memory");
+}
+static inline void lidt(const struct descriptor_pointer *p)
+{
+    __asm__ volatile("lidt %0" ::"m"(*p) : "memory");
+}
+static inline void ltr(u16 selector)
+{
+    __asm__ volatile("ltr %0" ::"r"(selector) : "memory");
+}
+
 #endif
