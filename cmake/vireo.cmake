@@ -23,11 +23,12 @@ if(VIREO_COMPILER_FAMILY STREQUAL "gcc")
   list(APPEND VIREO_FREESTANDING_FLAGS -fno-tree-loop-distribute-patterns)
 endif()
 
-set(VIREO_FREESTANDING_LINK ${VIREO_TARGET_LINK_FLAGS} -nostdlib -static -no-pie
+set(VIREO_FREESTANDING_LINK ${VIREO_TARGET_LINK_FLAGS} -nostdlib -static
     -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack)
 if(VIREO_COMPILER_FAMILY STREQUAL "gcc")
-  # The boot stage's 32-bit code and data share a segment on purpose.
-  list(APPEND VIREO_FREESTANDING_LINK -Wl,--no-warn-rwx-segments)
+  # gcc links PIE by default on Debian; lld needs no flag. The boot stage's
+  # 32-bit code and data share a segment on purpose.
+  list(APPEND VIREO_FREESTANDING_LINK -no-pie -Wl,--no-warn-rwx-segments)
 endif()
 
 foreach(kind kernel loader user)

@@ -45,8 +45,7 @@ static u64 *entry_for(u64 pml4, u64 virt, int leaf_level, bool create, bool *nom
     return &table[PT_INDEX(virt, leaf_level)];
 }
 
-static enum vireo_status map_at_level(u64 pml4, u64 virt, u64 phys, u64 flags, int level,
-                                      u64 size)
+static enum vireo_status map_at_level(u64 pml4, u64 virt, u64 phys, u64 flags, int level, u64 size)
 {
     if (virt % size || phys % size || !is_canonical(virt) || (phys & ~PTE_ADDR_MASK))
         return VIREO_E_INVALID_ARG;
@@ -56,11 +55,8 @@ static enum vireo_status map_at_level(u64 pml4, u64 virt, u64 phys, u64 flags, i
         return nomem ? VIREO_E_NO_MEMORY : VIREO_E_OVERLAP;
     if (*entry & PTE_P)
         return VIREO_E_OVERLAP;
-    if (level == 2) {
-        /* A page table may already hang here (present); an empty slot is
-         * the only place a large page can go. */
+    if (level == 2)
         flags |= PTE_PS;
-    }
     flags &= ~PTE_ADDR_MASK;
     *entry = phys | flags | PTE_P;
     return VIREO_OK;

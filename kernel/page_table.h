@@ -10,7 +10,7 @@
 #include <vireo/types.h>
 #include <vireo/x86/pte.h>
 
-#define USER_HALF_END 0x0000800000000000ull    /* first non-user address */
+#define USER_HALF_END     0x0000800000000000ull /* first non-user address */
 #define KERNEL_HALF_START 0xffff800000000000ull /* first kernel address */
 #define PML4_KERNEL_FIRST 256                   /* PML4 slots 256..511 */
 
@@ -20,11 +20,11 @@ static inline bool is_canonical(u64 addr)
 }
 
 struct pt_translation {
-    u64 phys;       /* the physical address virt maps to */
-    u64 page_size;  /* 4 KiB, 2 MiB or 1 GiB */
-    bool writable;  /* W at every level */
-    bool user;      /* U at every level */
-    bool no_exec;   /* NX at some level */
+    u64 phys;      /* the physical address virt maps to */
+    u64 page_size; /* 4 KiB, 2 MiB or 1 GiB */
+    bool writable; /* W at every level */
+    bool user;     /* U at every level */
+    bool no_exec;  /* NX at some level */
 };
 
 /* Maps the 4 KiB page at virt to phys with leaf flags (PTE_P is implied).

@@ -76,7 +76,7 @@ static void for_each_clear_range(const struct vireo_mem_region *regions, u32 cou
         if (cur < PMM_LOW_LIMIT)
             cur = PMM_LOW_LIMIT;
         while (cur < end) {
-            u64 bs, be;
+            u64 bs = 0, be = 0;
             if (!next_blocker(regions, count, type, cur, end, &bs, &be)) {
                 if (visit(ctx, cur, end))
                     return;

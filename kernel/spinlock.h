@@ -10,7 +10,10 @@ struct spinlock {
     volatile u32 locked;
 };
 
-#define SPINLOCK_INIT {0}
+#define SPINLOCK_INIT                                                                              \
+    {                                                                                              \
+        0                                                                                          \
+    }
 
 /* Returns the RFLAGS to hand back to spin_unlock_irqrestore. */
 static inline u64 spin_lock_irqsave(struct spinlock *lock)

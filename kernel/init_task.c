@@ -1,0 +1,148 @@
+#include "init_task.h"
+#include "init_elf.h"
+#include "log.h"
+#include "memory.h"
+#include "page_table.h"
+#include "random.h"
+#include "stop.h"
+#include "task.h"
+#include "x86/kernel_map.h"
+#include "x86/user_start.h"
+#include <string.h>
+#include <vireo/utcb.h>
+
+#define USER_RW (PTE_U | PTE_W | PTE_NX)
+#define USER_RO (PTE_U | PTE_NX)
+
+static struct task init_task = {.name = "init"};
+static struct init_elf elf; /* large: not on the boot stack */
+
+static __attribute__((noreturn)) void bad_boot(const char *what)
+{
+    log_error("kernel: init: %s\n", what);
+    system_stop(VIREO_STOP_BAD_BOOT, what);
+}
+
+static const struct vireo_module *find_module(const struct vireo_boot_info *boot, const char *name)
+{
+    for (u32 i = 0; i < boot->module_count; i++) {
+        if (strcmp(boot->modules[i].name, name) == 0)
+            return &boot->modules[i];
+    }
+    return NULL;
+}
+
+static void map_user(u64 pml4, u64 virt, u64 phys, u64 flags)
+{
+    enum vireo_status s = pt_map(pml4, virt, phys, flags);
+    if (s == VIREO_E_NO_MEMORY) {
+        log_error("kernel: init: out of memory for its address space\n");
+        system_stop(VIREO_STOP_NO_MEMORY, "out of memory loading init");
+    }
+    if (s != VIREO_OK)
+        bad_boot("address space layout conflict");
+}
+
+/* A fresh zeroed frame mapped at virt; returns its kernel address. */
+static void *map_new_page(u64 pml4, u64 virt, u64 flags)
+{
+    u64 frame = frame_alloc();
+    if (!frame) {
+        log_error("kernel: init: out of memory for its address space\n");
+        system_stop(VIREO_STOP_NO_MEMORY, "out of memory loading init");
+    }
+    map_user(pml4, virt, frame, flags);
+    return phys_to_virt(frame);
+}
+
+static void load_segments(u64 pml4, const u8 *image)
+{
+    for (u32 i = 0; i < elf.segment_count; i++) {
+        const struct init_elf_segment *s = &elf.segments[i];
+        u64 flags = PTE_U | ((s->flags & PF_W) ? PTE_W : 0) | ((s->flags & PF_X) ? 0 : PTE_NX);
+        u64 first = s->vaddr & ~(PAGE_SIZE - 1);
+        u64 end = s->vaddr + s->memsz;
+        u64 file_end = s->vaddr + s->filesz;
+        for (u64 page = first; page < end; page += PAGE_SIZE) {
+            u8 *dst = map_new_page(pml4, page, flags);
+            /* The file bytes that fall into this page; the rest stays 0. */
+            u64 from = page > s->vaddr ? page : s->vaddr;
+            u64 to = page + PAGE_SIZE < file_end ? page + PAGE_SIZE : file_end;
+            if (from < to)
+                memcpy(dst + (from - page), image + s->offset + (from - s->vaddr), to - from);
+        }
+    }
+}
+
+/* The system description, read-only at VIREO_INIT_DTB_ADDR. Whole pages of
+ * a page-aligned module are mapped as they are; a partial last page (or an
+ * unaligned module) is copied, so init sees nothing that merely shares a
+ * frame with the description. */
+static void map_dtb(u64 pml4, u64 phys, u64 size)
+{
+    bool aligned = phys % PAGE_SIZE == 0;
+    for (u64 off = 0; off < size; off += PAGE_SIZE) {
+        u64 chunk = size - off < PAGE_SIZE ? size - off : PAGE_SIZE;
+        if (aligned && chunk == PAGE_SIZE) {
+            map_user(pml4, VIREO_INIT_DTB_ADDR + off, phys + off, USER_RO);
+        } else {
+            u8 *dst = map_new_page(pml4, VIREO_INIT_DTB_ADDR + off, USER_RO);
+            memcpy(dst, (const u8 *)phys_to_virt(phys) + off, chunk);
+        }
+    }
+}
+
+static bool in_physmap(const struct vireo_boot_info *boot, u64 phys, u64 size)
+{
+    return phys + size >= phys && phys + size <= boot->phys_limit;
+}
+
+void init_task_start(const struct vireo_boot_info *boot, enum vireo_virt_kind virt)
+{
+    const struct vireo_module *mod = find_module(boot, VIREO_MODULE_INIT);
+    if (!mod)
+        bad_boot("no \"init\" boot module");
+    if (!boot->dtb_phys || !boot->dtb_size)
+        bad_boot("no \"system.dtb\" boot module");
+    if (boot->dtb_size > VIREO_INIT_INFO_ADDR - VIREO_INIT_DTB_ADDR)
+        bad_boot("system.dtb is too large");
+    if (!in_physmap(boot, mod->phys, mod->size) ||
+        !in_physmap(boot, boot->dtb_phys, boot->dtb_size))
+        bad_boot("a boot module lies outside physical memory");
+
+    const u8 *image = phys_to_virt(mod->phys);
+    char why[160];
+    if (!init_elf_check(image, mod->size, &elf, why, sizeof(why))) {
+        log_error("kernel: init: bad ELF: %s\n", why);
+        system_stop(VIREO_STOP_BAD_BOOT, "bad init ELF");
+    }
+
+    u64 pml4 = pt_new_address_space(kernel_pml4());
+    if (!pml4)
+        system_stop(VIREO_STOP_NO_MEMORY, "out of memory loading init");
+    load_segments(pml4, image);
+
+    for (u64 va = VIREO_INIT_STACK_TOP - VIREO_INIT_STACK_SIZE; va < VIREO_INIT_STACK_TOP;
+         va += PAGE_SIZE)
+        map_new_page(pml4, va, USER_RW);
+
+    struct vireo_utcb *utcb = map_new_page(pml4, VIREO_INIT_UTCB_ADDR, USER_RW);
+    utcb->head.self = VIREO_INIT_UTCB_ADDR;
+    utcb->head.stack_guard = random_u64() & ~0xffull;
+
+    struct vireo_init_info *info = map_new_page(pml4, VIREO_INIT_INFO_ADDR, USER_RO);
+    info->magic = VIREO_INIT_MAGIC;
+    info->dtb_addr = VIREO_INIT_DTB_ADDR;
+    info->dtb_size = boot->dtb_size;
+    info->utcb_addr = VIREO_INIT_UTCB_ADDR;
+    info->cpu_count = 1;
+    info->virt = virt;
+    map_dtb(pml4, boot->dtb_phys, boot->dtb_size);
+
+    init_task.pml4 = pml4;
+    init_task.utcb = VIREO_INIT_UTCB_ADDR;
+    task_set_current(&init_task);
+    log_info("kernel: starting init (%llu KiB)\n", (unsigned long long)((mod->size + 1023) / 1024));
+    user_start(pml4, elf.entry, VIREO_INIT_STACK_TOP - 8, VIREO_INIT_INFO_ADDR,
+               VIREO_INIT_UTCB_ADDR);
+}

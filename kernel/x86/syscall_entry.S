@@ -1,0 +1,70 @@
+/* SYSCALL entry. The CPU left the user RIP in %rcx and RFLAGS in %r11 and
+ * masked IF/DF/TF/AC (SFMASK); %rsp is still the user's. We switch to this
+ * CPU's kernel stack, build the same struct cpu_frame an interrupt from
+ * ring 3 would, and call syscall_dispatch(frame). The way out is SYSRET
+ * when the return RIP is canonical, IRETQ otherwise (SYSRET would fault in
+ * ring 0 on the user stack). */
+#include "layout.h"
+
+    .section .text
+    .balign 16
+    .globl syscall_entry
+syscall_entry:
+    swapgs
+    movq %rsp, %gs:PERCPU_USER_RSP
+    movq %gs:PERCPU_KERNEL_STACK_TOP, %rsp
+    pushq $USER_SS
+    pushq %gs:PERCPU_USER_RSP
+    pushq %r11                  /* user RFLAGS */
+    pushq $USER_CS
+    pushq %rcx                  /* user RIP */
+    pushq $0                    /* error code */
+    pushq $VECTOR_SYSCALL
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    movq %rsp, %rdi
+    call syscall_dispatch
+
+    /* Canonical return RIP? (bits 63..47 all equal) */
+    movq FRAME_RIP(%rsp), %rcx
+    movq %rcx, %r11
+    shlq $16, %r11
+    sarq $16, %r11
+    cmpq %rcx, %r11
+    jne frame_return
+
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+    addq $16, %rsp              /* vector, error code */
+    popq %rcx                   /* RIP for SYSRET */
+    addq $8, %rsp               /* CS */
+    popq %r11                   /* RFLAGS for SYSRET */
+    popq %rsp                   /* the user stack; nothing touches memory after this */
+    swapgs
+    sysretq
