@@ -16,8 +16,8 @@ void vklog(enum log_level level, const char *fmt, va_list ap);
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define log_error(...) klog(LOG_ERROR, __VA_ARGS__)
-#define log_warn(...) klog(LOG_WARN, __VA_ARGS__)
-#define log_info(...) klog(LOG_INFO, __VA_ARGS__)
+#define log_warn(...)  klog(LOG_WARN, __VA_ARGS__)
+#define log_info(...)  klog(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) klog(LOG_DEBUG, __VA_ARGS__)
 
 #endif

@@ -15,7 +15,7 @@
 
 #include <vireo/types.h>
 
-#define VIREO_BOOT_MAGIC 0x544f4f424f524956ull /* "VIROBOOT" */
+#define VIREO_BOOT_MAGIC   0x544f4f424f524956ull /* "VIROBOOT" */
 #define VIREO_BOOT_VERSION 1u
 
 /* The kernel is linked at this virtual base (-mcmodel=kernel); its physical
@@ -24,9 +24,9 @@
 /* Every physical byte below phys_limit is mapped here (no execute). */
 #define VIREO_PHYSMAP_BASE 0xffff800000000000ull
 
-#define VIREO_BOOT_MAX_MEM 128
+#define VIREO_BOOT_MAX_MEM     128
 #define VIREO_BOOT_MAX_MODULES 32
-#define VIREO_BOOT_NAME_LEN 48
+#define VIREO_BOOT_NAME_LEN    48
 #define VIREO_BOOT_CMDLINE_LEN 256
 
 /* Memory region types. 1..5 are the firmware's (e820 / multiboot numbering);
@@ -79,7 +79,7 @@ struct vireo_boot_info {
     u64 kernel_size; /* bytes from kernel_phys to the end of bss, page rounded */
     u64 dtb_phys;    /* the system description (module "system.dtb"), checked */
     u64 dtb_size;
-    u64 rsdp_phys; /* ACPI RSDP if the boot loader passed one, else 0 */
+    u64 rsdp_phys;                        /* ACPI RSDP if the boot loader passed one, else 0 */
     char cmdline[VIREO_BOOT_CMDLINE_LEN]; /* the loader's own command line */
     struct vireo_mem_region mem[VIREO_BOOT_MAX_MEM];
     struct vireo_module modules[VIREO_BOOT_MAX_MODULES];
@@ -87,11 +87,12 @@ struct vireo_boot_info {
 VIREO_ABI_OFFSET(struct vireo_boot_info, phys_limit, 32);
 VIREO_ABI_OFFSET(struct vireo_boot_info, cmdline, 80);
 VIREO_ABI_OFFSET(struct vireo_boot_info, mem, 336);
-VIREO_ABI_SIZE(struct vireo_boot_info, 336 + 24 * VIREO_BOOT_MAX_MEM + 112 * VIREO_BOOT_MAX_MODULES);
+VIREO_ABI_SIZE(struct vireo_boot_info,
+               336 + 24 * VIREO_BOOT_MAX_MEM + 112 * VIREO_BOOT_MAX_MODULES);
 
 /* Well-known module names. */
 #define VIREO_MODULE_KERNEL "kernel"
-#define VIREO_MODULE_INIT "init"
-#define VIREO_MODULE_DTB "system.dtb"
+#define VIREO_MODULE_INIT   "init"
+#define VIREO_MODULE_DTB    "system.dtb"
 
 #endif

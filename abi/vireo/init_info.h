@@ -10,11 +10,11 @@
 
 #include <vireo/types.h>
 
-#define VIREO_INIT_INFO_ADDR 0x00007fff00000000ull /* one page, read-only */
-#define VIREO_INIT_UTCB_ADDR 0x00007fff00010000ull /* one page */
-#define VIREO_INIT_STACK_TOP 0x00007fff00800000ull
+#define VIREO_INIT_INFO_ADDR  0x00007fff00000000ull /* one page, read-only */
+#define VIREO_INIT_UTCB_ADDR  0x00007fff00010000ull /* one page */
+#define VIREO_INIT_STACK_TOP  0x00007fff00800000ull
 #define VIREO_INIT_STACK_SIZE 0x40000ull            /* 256 KiB */
-#define VIREO_INIT_DTB_ADDR 0x00007ffe00000000ull  /* system.dtb, read-only */
+#define VIREO_INIT_DTB_ADDR   0x00007ffe00000000ull /* system.dtb, read-only */
 
 #define VIREO_INIT_MAGIC 0x54494e494f524956ull /* "VIROINIT" */
 

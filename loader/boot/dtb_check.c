@@ -14,8 +14,8 @@ static const char *node_path(const void *fdt, int node, char *buf, int size)
     return buf;
 }
 
-static bool check_module_prop(const void *fdt, int node, const struct vireo_module *mods,
-                              u32 count, struct boot_error *err)
+static bool check_module_prop(const void *fdt, int node, const struct vireo_module *mods, u32 count,
+                              struct boot_error *err)
 {
     int len;
     const char *name = fdt_getprop(fdt, node, "module", &len);

@@ -4,20 +4,20 @@
 
 #include <vireo/types.h>
 
-#define EI_NIDENT 16
-#define EI_CLASS 4
-#define EI_DATA 5
-#define EI_VERSION 6
-#define ELFCLASS64 2
+#define EI_NIDENT   16
+#define EI_CLASS    4
+#define EI_DATA     5
+#define EI_VERSION  6
+#define ELFCLASS64  2
 #define ELFDATA2LSB 1
-#define EV_CURRENT 1
-#define ET_EXEC 2
-#define EM_X86_64 62
+#define EV_CURRENT  1
+#define ET_EXEC     2
+#define EM_X86_64   62
 
-#define PT_LOAD 1
+#define PT_LOAD    1
 #define PT_DYNAMIC 2
-#define PT_INTERP 3
-#define PT_TLS 7
+#define PT_INTERP  3
+#define PT_TLS     7
 
 #define PF_X 1u
 #define PF_W 2u

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #define BAD_KERNEL "bad kernel image"
-#define ULL(x) ((unsigned long long)(x))
+#define ULL(x)     ((unsigned long long)(x))
 
 static bool bad(struct boot_error *err, const char *what)
 {
@@ -45,8 +45,7 @@ static bool check_header(const struct elf64_ehdr *eh, u64 size, struct boot_erro
     return true;
 }
 
-static bool check_segment(const struct elf64_phdr *ph, unsigned i, u64 size,
-                          struct boot_error *err)
+static bool check_segment(const struct elf64_phdr *ph, unsigned i, u64 size, struct boot_error *err)
 {
     if (ph->p_vaddr < VIREO_KERNEL_VIRT_BASE)
         return boot_fail(err, VIREO_STOP_BAD_BOOT, BAD_KERNEL,
@@ -96,8 +95,7 @@ static bool check_layout(struct kernel_plan *plan, struct boot_error *err)
     return true;
 }
 
-bool kernel_elf_check(const void *image, u64 size, struct kernel_plan *plan,
-                      struct boot_error *err)
+bool kernel_elf_check(const void *image, u64 size, struct kernel_plan *plan, struct boot_error *err)
 {
     struct elf64_ehdr eh;
     memset(plan, 0, sizeof(*plan));

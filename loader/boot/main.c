@@ -30,10 +30,10 @@ _Static_assert(LOADER_MSR_FS_BASE == MSR_FS_BASE && LOADER_MSR_EFER == MSR_EFER,
 _Static_assert(LOADER_EFER_BITS == (EFER_LME | EFER_NXE), "asm_defs.h out of date");
 _Static_assert(LOADER_CR0_BITS == (CR0_PG | CR0_WP | CR0_PE), "asm_defs.h out of date");
 
-#define FOUR_GIB 0x100000000ull
-#define ONE_MIB 0x100000ull
+#define FOUR_GIB          0x100000000ull
+#define ONE_MIB           0x100000ull
 #define KERNEL_STACK_SIZE 0x4000ull
-#define MAX_CARVES (VIREO_BOOT_MAX_MODULES + 8)
+#define MAX_CARVES        (VIREO_BOOT_MAX_MODULES + 8)
 
 void loader_main(u32 magic, u32 info_phys);
 __attribute__((noreturn)) void loader_handover(u64 cr3, u64 stack_top, u64 boot_info_phys,
@@ -98,8 +98,7 @@ static u64 allocate(u64 size, u64 align, const char *what)
     if (!at)
         must(boot_fail(&err, VIREO_STOP_NO_MEMORY, "not enough memory to boot",
                        "no room below 4 GiB for %s (%llu KiB, %llu KiB aligned)", what,
-                       (unsigned long long)(size + 1023) / 1024,
-                       (unsigned long long)align / 1024));
+                       (unsigned long long)(size + 1023) / 1024, (unsigned long long)align / 1024));
     return at;
 }
 

@@ -131,7 +131,8 @@ static bool check_carves(const struct vireo_mem_region *map, u32 count, const st
     for (u32 i = 0; i < nc; i++) {
         if (c[i].size == 0)
             continue;
-        u64 base = align_down(c[i].base, PAGE_SIZE), end = align_up(c[i].base + c[i].size, PAGE_SIZE);
+        u64 base = align_down(c[i].base, PAGE_SIZE),
+            end = align_up(c[i].base + c[i].size, PAGE_SIZE);
         bool inside = false;
         for (u32 j = 0; j < count && !inside; j++)
             inside = map[j].type == VIREO_MEM_USABLE && map[j].base <= base &&
@@ -142,7 +143,8 @@ static bool check_carves(const struct vireo_mem_region *map, u32 count, const st
                              (unsigned long long)c[i].base,
                              (unsigned long long)(c[i].base + c[i].size));
         for (u32 j = 0; j < i; j++) {
-            u64 b2 = align_down(c[j].base, PAGE_SIZE), e2 = align_up(c[j].base + c[j].size, PAGE_SIZE);
+            u64 b2 = align_down(c[j].base, PAGE_SIZE),
+                e2 = align_up(c[j].base + c[j].size, PAGE_SIZE);
             if (c[j].size && base < e2 && b2 < end && c[i].type != c[j].type)
                 return boot_fail(err, VIREO_STOP_BAD_BOOT, "boot data overlaps",
                                  "%s at [0x%llx, 0x%llx) overlaps %s at [0x%llx, 0x%llx)",

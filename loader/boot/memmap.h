@@ -16,7 +16,7 @@ bool memmap_sanitize(const struct vireo_mem_region *in, u32 count, struct vireo_
 struct mem_carve {
     u64 base;
     u64 size;
-    u32 type; /* VIREO_MEM_KERNEL, _MODULE or _BOOT */
+    u32 type;         /* VIREO_MEM_KERNEL, _MODULE or _BOOT */
     const char *what; /* for messages: "the kernel", "module 'init'", ... */
 };
 

@@ -3,8 +3,7 @@
 #include <vireo/stop.h>
 #include <string.h>
 
-const struct vireo_module *module_find(const struct vireo_module *mods, u32 count,
-                                       const char *name)
+const struct vireo_module *module_find(const struct vireo_module *mods, u32 count, const char *name)
 {
     for (u32 i = 0; i < count; i++) {
         if (strcmp(mods[i].name, name) == 0)

@@ -7,21 +7,21 @@
 #define BAD_INFO "bad multiboot information"
 
 /* multiboot1 info flags and field offsets */
-#define MB1_FLAG_MEM (1u << 0)
+#define MB1_FLAG_MEM     (1u << 0)
 #define MB1_FLAG_CMDLINE (1u << 2)
-#define MB1_FLAG_MODS (1u << 3)
-#define MB1_FLAG_MMAP (1u << 6)
-#define MB1_INFO_SIZE 88
-#define MB1_MOD_SIZE 16
+#define MB1_FLAG_MODS    (1u << 3)
+#define MB1_FLAG_MMAP    (1u << 6)
+#define MB1_INFO_SIZE    88
+#define MB1_MOD_SIZE     16
 
 /* multiboot2 tag types */
-#define MB2_TAG_END 0
-#define MB2_TAG_CMDLINE 1
-#define MB2_TAG_MODULE 3
+#define MB2_TAG_END       0
+#define MB2_TAG_CMDLINE   1
+#define MB2_TAG_MODULE    3
 #define MB2_TAG_BASIC_MEM 4
-#define MB2_TAG_MMAP 6
-#define MB2_TAG_ACPI_OLD 14
-#define MB2_TAG_ACPI_NEW 15
+#define MB2_TAG_MMAP      6
+#define MB2_TAG_ACPI_OLD  14
+#define MB2_TAG_ACPI_NEW  15
 
 /* The longest command line (module or loader) read from the info block. */
 #define CMDLINE_MAX 4096
@@ -62,33 +62,32 @@ static bool read_string(const struct phys_view *view, u64 phys, const char **s, 
         }
     }
     return boot_fail(err, VIREO_STOP_BAD_BOOT, BAD_INFO,
-                     "multiboot string at 0x%llx is longer than %d bytes",
-                     (unsigned long long)phys, CMDLINE_MAX);
+                     "multiboot string at 0x%llx is longer than %d bytes", (unsigned long long)phys,
+                     CMDLINE_MAX);
 }
 
-static bool add_region(struct boot_input *out, u64 base, u64 size, u32 type,
-                       struct boot_error *err)
+static bool add_region(struct boot_input *out, u64 base, u64 size, u32 type, struct boot_error *err)
 {
     if (size == 0)
         return true;
     if (out->mem_count == VIREO_BOOT_MAX_MEM)
         return boot_fail(err, VIREO_STOP_BAD_BOOT, "memory map too long",
-                         "the firmware's memory map has more than %d entries",
-                         VIREO_BOOT_MAX_MEM);
-    out->mem[out->mem_count++] = (struct vireo_mem_region){.base = base, .size = size, .type = type};
+                         "the firmware's memory map has more than %d entries", VIREO_BOOT_MAX_MEM);
+    out->mem[out->mem_count++] =
+        (struct vireo_mem_region){.base = base, .size = size, .type = type};
     return true;
 }
 
-static bool add_module(struct boot_input *out, u64 start, u64 end, const char *cmdline,
-                       size_t len, struct boot_error *err)
+static bool add_module(struct boot_input *out, u64 start, u64 end, const char *cmdline, size_t len,
+                       struct boot_error *err)
 {
     if (out->module_count == VIREO_BOOT_MAX_MODULES)
         return boot_fail(err, VIREO_STOP_BAD_BOOT, "too many boot modules",
                          "more than %d boot modules", VIREO_BOOT_MAX_MODULES);
     if (end < start)
         return boot_fail(err, VIREO_STOP_BAD_BOOT, BAD_INFO,
-                         "boot module \"%.*s\" ends (0x%llx) before it starts (0x%llx)",
-                         (int)len, cmdline, (unsigned long long)end, (unsigned long long)start);
+                         "boot module \"%.*s\" ends (0x%llx) before it starts (0x%llx)", (int)len,
+                         cmdline, (unsigned long long)end, (unsigned long long)start);
     struct vireo_module *m = &out->modules[out->module_count];
     memset(m, 0, sizeof(*m));
     if (!module_name_split(cmdline, len, m->name, m->args, err))
@@ -134,10 +133,9 @@ static bool mb1_parse(u64 info_phys, const struct phys_view *view, struct boot_i
             u32 size = rd32(mmap + off);
             if (size < 20)
                 return boot_fail(err, VIREO_STOP_BAD_BOOT, BAD_INFO,
-                                 "multiboot memory map entry at offset %u has size %u", off,
-                                 size);
-            if (!add_region(out, rd64(mmap + off + 4), rd64(mmap + off + 12),
-                            rd32(mmap + off + 20), err))
+                                 "multiboot memory map entry at offset %u has size %u", off, size);
+            if (!add_region(out, rd64(mmap + off + 4), rd64(mmap + off + 12), rd32(mmap + off + 20),
+                            err))
                 return false;
             off += size + 4;
         }
@@ -225,8 +223,8 @@ static bool mb2_parse(u64 info_phys, const struct phys_view *view, struct boot_i
             if (size < 16)
                 return boot_fail(err, VIREO_STOP_BAD_BOOT, BAD_INFO,
                                  "multiboot2 module tag too short");
-            if (!add_module(out, rd32(tag + 8), rd32(tag + 12), (const char *)tag + 16,
-                            size - 16, err))
+            if (!add_module(out, rd32(tag + 8), rd32(tag + 12), (const char *)tag + 16, size - 16,
+                            err))
                 return false;
             break;
         case MB2_TAG_BASIC_MEM:
@@ -269,8 +267,8 @@ static bool mb2_parse(u64 info_phys, const struct phys_view *view, struct boot_i
     return true;
 }
 
-bool multiboot_parse(u32 magic, u64 info_phys, const struct phys_view *view,
-                     struct boot_input *out, struct boot_error *err)
+bool multiboot_parse(u32 magic, u64 info_phys, const struct phys_view *view, struct boot_input *out,
+                     struct boot_error *err)
 {
     memset(out, 0, sizeof(*out));
     out->info_phys = info_phys;

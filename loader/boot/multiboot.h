@@ -32,7 +32,7 @@ struct boot_input {
     u8 rsdp[RSDP_MAX_SIZE];
 };
 
-bool multiboot_parse(u32 magic, u64 info_phys, const struct phys_view *view,
-                     struct boot_input *out, struct boot_error *err);
+bool multiboot_parse(u32 magic, u64 info_phys, const struct phys_view *view, struct boot_input *out,
+                     struct boot_error *err);
 
 #endif

@@ -72,10 +72,10 @@ static u64 div_up(u64 v, u64 d)
 
 u32 pt_pages_bound(u64 phys_limit, u64 kernel_span)
 {
-    u64 pages = 1;                                        /* PML4 */
-    pages += 1 + 4;                                       /* identity: PDPT, 4 PDs */
-    pages += div_up(phys_limit, 512 * HUGE_PAGE_SIZE);    /* direct map PDPTs */
-    pages += div_up(phys_limit, HUGE_PAGE_SIZE);          /* direct map PDs */
+    u64 pages = 1;                                             /* PML4 */
+    pages += 1 + 4;                                            /* identity: PDPT, 4 PDs */
+    pages += div_up(phys_limit, 512 * HUGE_PAGE_SIZE);         /* direct map PDPTs */
+    pages += div_up(phys_limit, HUGE_PAGE_SIZE);               /* direct map PDs */
     pages += 1 + 2 + div_up(kernel_span, LARGE_PAGE_SIZE) + 1; /* kernel PDPT, PDs, PTs */
     return (u32)pages;
 }

@@ -17,8 +17,8 @@ struct phys_alloc {
     const struct vireo_mem_region *map; /* sanitized: sorted, disjoint */
     u32 map_count;
     u32 range_count;
-    u64 min;   /* nothing below this address is handed out */
-    u64 limit; /* nor anything reaching above this one */
+    u64 min;                                         /* nothing below this address is handed out */
+    u64 limit;                                       /* nor anything reaching above this one */
     struct phys_range ranges[PHYS_ALLOC_MAX_RANGES]; /* reserved or allocated */
 };
 

@@ -65,9 +65,10 @@ int main(const struct vireo_init_info *info)
     int err = fdt_summarize((const void *)info->dtb_addr, info->dtb_size, &sum);
     if (err)
         user_fatal("libfdt: system description unreadable: %s\n", fdt_strerror(err));
-    printf("libfdt: system description \"%s\": %u nodes, %u properties, depth %u, %u naming modules\n",
-           sum.model ? sum.model : "(no model)", sum.nodes, sum.properties, sum.max_depth,
-           sum.modules);
+    printf(
+        "libfdt: system description \"%s\": %u nodes, %u properties, depth %u; %u name a module\n",
+        sum.model ? sum.model : "(no model)", sum.nodes, sum.properties, sum.max_depth,
+        sum.modules);
 
     if (check_decoder())
         user_fatal("zydis: decoder check failed\n");

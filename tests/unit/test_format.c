@@ -12,7 +12,7 @@
         int n2 = snprintf(host, sizeof(host), __VA_ARGS__);                                        \
         CHECK(n1 == (size_t)n2);                                                                   \
         if (strcmp(ours, host) != 0) {                                                             \
-            fprintf(stderr, "format %s: ours '%s' host '%s'\n", #__VA_ARGS__, ours, host);        \
+            fprintf(stderr, "format %s: ours '%s' host '%s'\n", #__VA_ARGS__, ours, host);         \
             check_failed++;                                                                        \
         } else {                                                                                   \
             check_passed++;                                                                        \
@@ -21,14 +21,25 @@
 
 int main(void)
 {
-    static const long long ints[] = {0, 1, -1, 7, 42, -42, 255, 65535, 2147483647LL,
-                                     -2147483647LL - 1, 1LL << 40, -(1LL << 40),
-                                     9223372036854775807LL, -9223372036854775807LL - 1};
-    static const char *const int_formats[] = {"%lld", "%5lld", "%-5lld|", "%05lld", "%+lld",
+    static const long long ints[] = {0,
+                                     1,
+                                     -1,
+                                     7,
+                                     42,
+                                     -42,
+                                     255,
+                                     65535,
+                                     2147483647LL,
+                                     -2147483647LL - 1,
+                                     1LL << 40,
+                                     -(1LL << 40),
+                                     9223372036854775807LL,
+                                     -9223372036854775807LL - 1};
+    static const char *const int_formats[] = {"%lld",  "%5lld",  "%-5lld|", "%05lld",   "%+lld",
                                               "% lld", "%.3lld", "%8.3lld", "%-+8lld|", "%.0lld"};
-    static const char *const uns_formats[] = {"%llu", "%llx", "%llX", "%#llx", "%#llo", "%llo",
-                                              "%016llx", "%#018llx", "%-10llx|", "%.0llx",
-                                              "%#.0llo", "%5.3llx"};
+    static const char *const uns_formats[] = {"%llu",     "%llx",   "%llX",    "%#llx",
+                                              "%#llo",    "%llo",   "%016llx", "%#018llx",
+                                              "%-10llx|", "%.0llx", "%#.0llo", "%5.3llx"};
     for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
         for (size_t f = 0; f < sizeof(int_formats) / sizeof(int_formats[0]); f++)
             SAME(int_formats[f], ints[i]);

@@ -56,14 +56,14 @@ enum vireo_msr {
 };
 
 /* Bits of the registers above that more than one component uses. */
-#define EFER_SCE (1ull << 0)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
-#define EFER_NXE (1ull << 11)
+#define EFER_SCE  (1ull << 0)
+#define EFER_LME  (1ull << 8)
+#define EFER_LMA  (1ull << 10)
+#define EFER_NXE  (1ull << 11)
 #define EFER_SVME (1ull << 12)
 
-#define FEATURE_CONTROL_LOCK (1ull << 0)
-#define FEATURE_CONTROL_VMX_IN_SMX (1ull << 1)
+#define FEATURE_CONTROL_LOCK            (1ull << 0)
+#define FEATURE_CONTROL_VMX_IN_SMX      (1ull << 1)
 #define FEATURE_CONTROL_VMX_OUTSIDE_SMX (1ull << 2)
 
 #define VM_CR_SVMDIS (1ull << 4)
@@ -71,24 +71,24 @@ enum vireo_msr {
 /* IA32_VMX_BASIC: the true-controls MSRs exist when bit 55 is set. */
 #define VMX_BASIC_TRUE_CTLS (1ull << 55)
 /* Control MSRs: allowed-0 settings in bits 31:0, allowed-1 in 63:32. */
-#define VMX_CTLS_ALLOWED1_SHIFT 32
-#define VMX_PIN_PREEMPTION_TIMER (1ull << 6)
-#define VMX_PROC_ACTIVATE_SECONDARY (1ull << 31)
-#define VMX_PROC2_EPT (1ull << 1)
-#define VMX_PROC2_VPID (1ull << 5)
+#define VMX_CTLS_ALLOWED1_SHIFT      32
+#define VMX_PIN_PREEMPTION_TIMER     (1ull << 6)
+#define VMX_PROC_ACTIVATE_SECONDARY  (1ull << 31)
+#define VMX_PROC2_EPT                (1ull << 1)
+#define VMX_PROC2_VPID               (1ull << 5)
 #define VMX_PROC2_UNRESTRICTED_GUEST (1ull << 7)
 /* IA32_VMX_EPT_VPID_CAP */
-#define VMX_EPT_CAP_WALK_4 (1ull << 6)
-#define VMX_EPT_CAP_WB (1ull << 14)
-#define VMX_EPT_CAP_2M (1ull << 16)
-#define VMX_EPT_CAP_1G (1ull << 17)
-#define VMX_EPT_CAP_INVEPT (1ull << 20)
-#define VMX_EPT_CAP_AD (1ull << 21)
+#define VMX_EPT_CAP_WALK_4  (1ull << 6)
+#define VMX_EPT_CAP_WB      (1ull << 14)
+#define VMX_EPT_CAP_2M      (1ull << 16)
+#define VMX_EPT_CAP_1G      (1ull << 17)
+#define VMX_EPT_CAP_INVEPT  (1ull << 20)
+#define VMX_EPT_CAP_AD      (1ull << 21)
 #define VMX_EPT_CAP_INVVPID (1ull << 32)
 
-#define APIC_BASE_BSP (1ull << 8)
-#define APIC_BASE_X2APIC (1ull << 10)
-#define APIC_BASE_ENABLE (1ull << 11)
+#define APIC_BASE_BSP       (1ull << 8)
+#define APIC_BASE_X2APIC    (1ull << 10)
+#define APIC_BASE_ENABLE    (1ull << 11)
 #define APIC_BASE_ADDR_MASK 0x000ffffffffff000ull
 
 #endif

@@ -19,7 +19,6 @@ size_t vformat(format_sink sink, void *ctx, const char *fmt, va_list ap);
 /* snprintf semantics: always NUL-terminates when size > 0 and returns the
  * length the full output would have had. */
 size_t vsnformat(char *buf, size_t size, const char *fmt, va_list ap);
-size_t snformat(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+size_t snformat(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -7,8 +7,8 @@
 
 static char fdt[4096];
 static struct boot_error err;
-static const struct vireo_module mods[3] = {{.name = "kernel"}, {.name = "init"},
-                                            {.name = "system.dtb"}};
+static const struct vireo_module mods[3] = {
+    {.name = "kernel"}, {.name = "init"}, {.name = "system.dtb"}};
 
 /* Root with compatible, /init (module "init"), /servers/<name> (module). */
 static void build_n(const char *compat, int compat_len, const char *server_module,

@@ -35,9 +35,11 @@ static void build(void)
     eh()->e_ehsize = 64;
     eh()->e_phentsize = 56;
     eh()->e_phnum = 4;
-    *ph(0) = (struct elf64_phdr){PT_LOAD, PF_R | PF_X, 0x1000, BASE + 0x100000, 0, 0x800, 0x800, 0x1000};
+    *ph(0) =
+        (struct elf64_phdr){PT_LOAD, PF_R | PF_X, 0x1000, BASE + 0x100000, 0, 0x800, 0x800, 0x1000};
     *ph(1) = (struct elf64_phdr){PT_LOAD, PF_R, 0x2000, BASE + 0x101000, 0, 0x100, 0x100, 0x1000};
-    *ph(2) = (struct elf64_phdr){PT_LOAD, PF_R | PF_W, 0x3000, BASE + 0x102000, 0, 0x10, 0x5000, 0x1000};
+    *ph(2) =
+        (struct elf64_phdr){PT_LOAD, PF_R | PF_W, 0x3000, BASE + 0x102000, 0, 0x10, 0x5000, 0x1000};
     *ph(3) = (struct elf64_phdr){4 /* PT_NOTE */, PF_R, 0x3f00, 0, 0, 0x10, 0x10, 4};
 }
 
@@ -98,7 +100,8 @@ int main(void)
     build();
     eh()->e_phnum = KERNEL_MAX_SEGMENTS + 1;
     for (int i = 0; i <= KERNEL_MAX_SEGMENTS; i++)
-        *ph(i) = (struct elf64_phdr){PT_LOAD, PF_R | PF_X, 0x1000, BASE + i * 0x1000ull, 0, 0x10, 0x10, 0x1000};
+        *ph(i) = (struct elf64_phdr){PT_LOAD, PF_R | PF_X, 0x1000, BASE + i * 0x1000ull,
+                                     0,       0x10,        0x10,   0x1000};
     eh()->e_entry = BASE;
     CHECK(!check());
     CHECK(strstr(err.msg, "more than 16") != NULL);

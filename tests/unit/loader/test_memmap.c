@@ -29,8 +29,8 @@ static bool same(const struct vireo_mem_region *got, u32 n, const struct vireo_m
     do {                                                                                           \
         const struct vireo_mem_region want_[] = {__VA_ARGS__};                                     \
         u32 n_ = 0;                                                                                \
-        CHECK(memmap_sanitize(in, sizeof(in) / sizeof(in[0]), out, VIREO_BOOT_MAX_MEM, &n_,       \
-                              &err));                                                              \
+        CHECK(                                                                                     \
+            memmap_sanitize(in, sizeof(in) / sizeof(in[0]), out, VIREO_BOOT_MAX_MEM, &n_, &err));  \
         CHECK(same(out, n_, want_, sizeof(want_) / sizeof(want_[0])));                             \
     } while (0)
 
@@ -166,11 +166,16 @@ static void test_carve(void)
     u32 n = 0;
     CHECK(memmap_carve(map, 4, carves, 8, out, VIREO_BOOT_MAX_MEM, &n, &err));
     const struct vireo_mem_region want[] = {
-        R(0, 0x9f000, 1),         R(0x9f000, 0x1000, 2),
-        R(0x100000, 0x17000, VIREO_MEM_BOOT), R(0x117000, 0x1000, 1),
-        R(0x118000, 0x3000, VIREO_MEM_MODULE), R(0x11b000, 0x6e5000, 1),
-        R(0x800000, 0x5000, VIREO_MEM_KERNEL), R(0x805000, 0x3000, VIREO_MEM_BOOT),
-        R(0x808000, 0x7f7000, 1), R(0xfff000, 0x1000, VIREO_MEM_BOOT),
+        R(0, 0x9f000, 1),
+        R(0x9f000, 0x1000, 2),
+        R(0x100000, 0x17000, VIREO_MEM_BOOT),
+        R(0x117000, 0x1000, 1),
+        R(0x118000, 0x3000, VIREO_MEM_MODULE),
+        R(0x11b000, 0x6e5000, 1),
+        R(0x800000, 0x5000, VIREO_MEM_KERNEL),
+        R(0x805000, 0x3000, VIREO_MEM_BOOT),
+        R(0x808000, 0x7f7000, 1),
+        R(0xfff000, 0x1000, VIREO_MEM_BOOT),
         R(0x1000000, 0x1000, 2),
     };
     CHECK(same(out, n, want, sizeof(want) / sizeof(want[0])));

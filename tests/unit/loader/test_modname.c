@@ -18,7 +18,7 @@ static int split(const char *cmdline, char *name, char *args)
         CHECK(strcmp(n_, want_name) == 0);                                                         \
         CHECK(strcmp(a_, want_args) == 0);                                                         \
         if (strcmp(n_, want_name) || strcmp(a_, want_args))                                        \
-            fprintf(stderr, "  \"%s\" -> name '%s' args '%s'\n", cmdline, n_, a_);               \
+            fprintf(stderr, "  \"%s\" -> name '%s' args '%s'\n", cmdline, n_, a_);                 \
     } while (0)
 
 int main(void)

@@ -17,9 +17,9 @@ static void test_fixed(void)
                                            R(0x800000, 0x1000, 2), R(0x801000, 0x7ff000, 1)};
     struct phys_alloc a;
     phys_alloc_init(&a, map, 4, 0x100000, 0x1000000);
-    CHECK(phys_alloc_reserve(&a, 0x100000, 0x17000));  /* loader */
-    CHECK(phys_alloc_reserve(&a, 0x117000, 0x1234));   /* module, widened to 0x119000 */
-    CHECK(phys_alloc_reserve(&a, 0x200000, 0x10));     /* a module inside the 2 MiB slot */
+    CHECK(phys_alloc_reserve(&a, 0x100000, 0x17000)); /* loader */
+    CHECK(phys_alloc_reserve(&a, 0x117000, 0x1234));  /* module, widened to 0x119000 */
+    CHECK(phys_alloc_reserve(&a, 0x200000, 0x10));    /* a module inside the 2 MiB slot */
     CHECK_EQ_U64(phys_alloc(&a, 0x1000, 0x1000), 0x119000);
     CHECK_EQ_U64(phys_alloc(&a, 0x3000, 0x1000), 0x11a000);
     /* 2 MiB aligned: 0x200000 is blocked, the next candidate is 0x400000. */
@@ -69,8 +69,8 @@ static void test_random(void)
             ok &= (p & (align - 1)) == 0 && p >= min && p + size <= limit;
             bool in_usable = false;
             for (u32 j = 0; j < n; j++)
-                in_usable |= map[j].type == 1 && p >= map[j].base &&
-                             p + size <= map[j].base + map[j].size;
+                in_usable |=
+                    map[j].type == 1 && p >= map[j].base && p + size <= map[j].base + map[j].size;
             ok &= in_usable;
             for (int j = 0; j < nres; j++)
                 ok &= !overlaps(p, size, res_b[j], res_n[j]);
