@@ -1,5 +1,4 @@
 #include "init_task.h"
-#include "init_elf.h"
 #include "log.h"
 #include "memory.h"
 #include "page_table.h"
@@ -9,13 +8,25 @@
 #include "x86/kernel_map.h"
 #include "x86/user_start.h"
 #include <string.h>
+#include <vireo/elf64.h>
+#include <vireo/init_info.h>
 #include <vireo/utcb.h>
 
 #define USER_RW (PTE_U | PTE_W | PTE_NX)
 #define USER_RO (PTE_U | PTE_NX)
 
 static struct task init_task = {.name = "init"};
-static struct init_elf elf; /* large: not on the boot stack */
+static struct elf64_image elf; /* large: not on the boot stack */
+
+/* init's segments: page 0 stays unmapped, everything from the DTB up is the
+ * kernel's; each page gets one segment's rights, never W+X. */
+static const struct elf64_rules init_rules = {
+    .low = 0x1000,
+    .high = VIREO_INIT_DTB_ADDR,
+    .range_name = "user range",
+    .separate_pages = true,
+    .forbid_wx = true,
+};
 
 static __attribute__((noreturn)) void bad_boot(const char *what)
 {
@@ -58,7 +69,7 @@ static void *map_new_page(u64 pml4, u64 virt, u64 flags)
 static void load_segments(u64 pml4, const u8 *image)
 {
     for (u32 i = 0; i < elf.segment_count; i++) {
-        const struct init_elf_segment *s = &elf.segments[i];
+        const struct elf64_segment *s = &elf.segments[i];
         u64 flags = PTE_U | ((s->flags & PF_W) ? PTE_W : 0) | ((s->flags & PF_X) ? 0 : PTE_NX);
         u64 first = s->vaddr & ~(PAGE_SIZE - 1);
         u64 end = s->vaddr + s->memsz;
@@ -111,8 +122,8 @@ void init_task_start(const struct vireo_boot_info *boot, enum vireo_virt_kind vi
         bad_boot("a boot module lies outside physical memory");
 
     const u8 *image = phys_to_virt(mod->phys);
-    char why[160];
-    if (!init_elf_check(image, mod->size, &elf, why, sizeof(why))) {
+    char why[200];
+    if (!elf64_parse(image, mod->size, &init_rules, &elf, why, sizeof(why))) {
         log_error("kernel: init: bad ELF: %s\n", why);
         system_stop(VIREO_STOP_BAD_BOOT, "bad init ELF");
     }

@@ -12,7 +12,6 @@
 #include "paging.h"
 #include "phys_alloc.h"
 #include "rsdp.h"
-#include "elf64.h"
 #include "exceptions.h"
 #include <vireo/boot_info.h>
 #include <vireo/format.h>
@@ -127,8 +126,8 @@ static void load_kernel(const struct vireo_module *kernel, u64 kernel_phys)
     u8 *dst = phys_ptr(kernel_phys);
     const u8 *src = phys_ptr(kernel->phys);
     memset(dst, 0, plan.size);
-    for (u32 i = 0; i < plan.segment_count; i++) {
-        const struct kernel_segment *s = &plan.segments[i];
+    for (u32 i = 0; i < plan.elf.segment_count; i++) {
+        const struct elf64_segment *s = &plan.elf.segments[i];
         memcpy(dst + (s->vaddr - VIREO_KERNEL_VIRT_BASE), src + s->offset, s->filesz);
     }
 }
@@ -148,8 +147,8 @@ static void map_kernel(struct pt_builder *pt, u64 kernel_phys)
     for (u64 off = 0; off < plan.size; off += PAGE_SIZE) {
         u64 va = VIREO_KERNEL_VIRT_BASE + off;
         bool touched = false, writable = false, executable = false;
-        for (u32 i = 0; i < plan.segment_count; i++) {
-            const struct kernel_segment *s = &plan.segments[i];
+        for (u32 i = 0; i < plan.elf.segment_count; i++) {
+            const struct elf64_segment *s = &plan.elf.segments[i];
             if (s->vaddr < va + PAGE_SIZE && va < s->vaddr + s->memsz) {
                 touched = true;
                 writable |= (s->flags & PF_W) != 0;
@@ -249,11 +248,11 @@ void loader_main(u32 magic, u32 info_phys)
     loader_print("loader: kernel at 0x%llx (%llu KiB), entry 0x%llx, %u memory regions, "
                  "direct map up to 0x%llx\n",
                  (unsigned long long)kernel_phys, (unsigned long long)plan.size / 1024,
-                 (unsigned long long)plan.entry, bi->mem_count, (unsigned long long)phys_limit);
+                 (unsigned long long)plan.elf.entry, bi->mem_count, (unsigned long long)phys_limit);
 
     /* Hand-over state: NX and WP are on since entry.S; the kernel gets a
      * clean FS base and the stack through the direct map. */
     wrmsr(MSR_FS_BASE, 0);
     loader_handover(pt.pml4_phys, VIREO_PHYSMAP_BASE + stack_phys + KERNEL_STACK_SIZE, bi_phys,
-                    plan.entry);
+                    plan.elf.entry);
 }
