@@ -1,28 +1,33 @@
+/* init, the root task: its address space is built here from boot
+ * mappings (outside the mapping database: init is the root of every
+ * delegation chain, abi/vireo/init_info.h), then its EC and SC are created
+ * in its own capability space as init itself would, and the scheduler
+ * takes over. */
 #include "init_task.h"
 #include "log.h"
 #include "memory.h"
 #include "page_table.h"
 #include "random.h"
+#include "rt/runtime.h"
 #include "stop.h"
-#include "task.h"
-#include "x86/kernel_map.h"
-#include "x86/user_start.h"
+#include "syscall.h"
+#include "x86/ec_context.h"
 #include <string.h>
 #include <vireo/elf64.h>
 #include <vireo/init_info.h>
+#include <vireo/syscall.h>
 #include <vireo/utcb.h>
 
 #define USER_RW (PTE_U | PTE_W | PTE_NX)
 #define USER_RO (PTE_U | PTE_NX)
 
-static struct task init_task = {.name = "init"};
 static struct elf64_image elf; /* large: not on the boot stack */
 
-/* init's segments: page 0 stays unmapped, everything from the DTB up is the
- * kernel's; each page gets one segment's rights, never W+X. */
+/* init's segments: page 0 stays unmapped, everything from the modules up is
+ * the kernel's; each page gets one segment's rights, never W+X. */
 static const struct elf64_rules init_rules = {
     .low = 0x1000,
-    .high = VIREO_INIT_DTB_ADDR,
+    .high = VIREO_INIT_MODULES_ADDR,
     .range_name = "user range",
     .separate_pages = true,
     .forbid_wx = true,
@@ -85,21 +90,44 @@ static void load_segments(u64 pml4, const u8 *image)
     }
 }
 
-/* The system description, read-only at VIREO_INIT_DTB_ADDR. Whole pages of
- * a page-aligned module are mapped as they are; a partial last page (or an
- * unaligned module) is copied, so init sees nothing that merely shares a
- * frame with the description. */
-static void map_dtb(u64 pml4, u64 phys, u64 size)
+/* A module read-only at virt. Whole pages of a page-aligned module are
+ * mapped as they are; a partial last page (or an unaligned module) is
+ * copied, so init sees nothing that merely shares a frame with it. */
+static void map_module(u64 pml4, u64 virt, u64 phys, u64 size)
 {
     bool aligned = phys % PAGE_SIZE == 0;
     for (u64 off = 0; off < size; off += PAGE_SIZE) {
         u64 chunk = size - off < PAGE_SIZE ? size - off : PAGE_SIZE;
         if (aligned && chunk == PAGE_SIZE) {
-            map_user(pml4, VIREO_INIT_DTB_ADDR + off, phys + off, USER_RO);
+            map_user(pml4, virt + off, phys + off, USER_RO);
         } else {
-            u8 *dst = map_new_page(pml4, VIREO_INIT_DTB_ADDR + off, USER_RO);
+            u8 *dst = map_new_page(pml4, virt + off, USER_RO);
             memcpy(dst, (const u8 *)phys_to_virt(phys) + off, chunk);
         }
+    }
+}
+
+/* Every module but the kernel, from VIREO_INIT_MODULES_ADDR up, with an
+ * unmapped page between two. */
+static void map_modules(u64 pml4, const struct vireo_boot_info *boot, struct vireo_init_info *info)
+{
+    u64 virt = VIREO_INIT_MODULES_ADDR;
+    for (u32 i = 0; i < boot->module_count && info->module_count < VIREO_INIT_MAX_MODULES; i++) {
+        const struct vireo_module *m = &boot->modules[i];
+        if (strcmp(m->name, VIREO_MODULE_KERNEL) == 0)
+            continue;
+        u64 pages = (m->size + PAGE_SIZE - 1) / PAGE_SIZE;
+        if (m->phys + m->size < m->phys || m->phys + m->size > boot->phys_limit ||
+            pages > (VIREO_INIT_DTB_ADDR - virt) / PAGE_SIZE - 1)
+            bad_boot("a boot module lies outside physical memory or is too large");
+        map_module(pml4, virt, m->phys, m->size);
+        struct vireo_init_module *out = &info->modules[info->module_count++];
+        out->addr = virt;
+        out->size = m->size;
+        _Static_assert(sizeof(out->name) == sizeof(m->name), "module names fit");
+        memcpy(out->name, m->name, sizeof(out->name));
+        out->name[sizeof(out->name) - 1] = '\0';
+        virt += (pages + 1) * PAGE_SIZE;
     }
 }
 
@@ -128,9 +156,7 @@ void init_task_start(const struct vireo_boot_info *boot, enum vireo_virt_kind vi
         system_stop(VIREO_STOP_BAD_BOOT, "bad init ELF");
     }
 
-    u64 pml4 = pt_new_address_space(kernel_pml4());
-    if (!pml4)
-        system_stop(VIREO_STOP_NO_MEMORY, "out of memory loading init");
+    u64 pml4 = kobj.init_pd->arch_space;
     load_segments(pml4, image);
 
     for (u64 va = VIREO_INIT_STACK_TOP - VIREO_INIT_STACK_SIZE; va < VIREO_INIT_STACK_TOP;
@@ -148,12 +174,22 @@ void init_task_start(const struct vireo_boot_info *boot, enum vireo_virt_kind vi
     info->utcb_addr = VIREO_INIT_UTCB_ADDR;
     info->cpu_count = 1;
     info->virt = virt;
-    map_dtb(pml4, boot->dtb_phys, boot->dtb_size);
+    map_module(pml4, VIREO_INIT_DTB_ADDR, boot->dtb_phys, boot->dtb_size);
+    map_modules(pml4, boot, info);
 
-    init_task.pml4 = pml4;
-    init_task.utcb = VIREO_INIT_UTCB_ADDR;
-    task_set_current(&init_task);
-    log_info("kernel: starting init (%llu KiB)\n", (unsigned long long)((mod->size + 1023) / 1024));
-    user_start(pml4, elf.entry, VIREO_INIT_STACK_TOP - 8, VIREO_INIT_INFO_ADDR,
-               VIREO_INIT_UTCB_ADDR);
+    /* init's thread and its time, in its own space like any other. */
+    const u64 ec_args[6] = {
+        VIREO_INIT_SEL_EC, VIREO_INIT_SEL_PD,        VIREO_INIT_UTCB_ADDR / PAGE_SIZE,
+        elf.entry,         VIREO_INIT_STACK_TOP - 8, 0};
+    const u64 sc_args[6] = {VIREO_INIT_SEL_SC, VIREO_INIT_SEL_PD,    VIREO_INIT_SEL_EC,
+                            VIREO_INIT_PRIO,   VIREO_INIT_BUDGET_US, 0};
+    struct obj_ec *ec = (struct obj_ec *)syscall_boot_create(VIREO_SYS_CREATE_EC, ec_args);
+    if (!ec)
+        system_stop(VIREO_STOP_NO_MEMORY, "cannot create init's EC");
+    ec_frame(ec)->rdi = VIREO_INIT_INFO_ADDR;
+    if (!syscall_boot_create(VIREO_SYS_CREATE_SC, sc_args))
+        system_stop(VIREO_STOP_NO_MEMORY, "cannot create init's SC");
+    log_info("kernel: starting init (%llu KiB, %u modules)\n",
+             (unsigned long long)((mod->size + 1023) / 1024), info->module_count);
+    rt_exit();
 }

@@ -1,11 +1,13 @@
 /* Kernel bring-up on the boot CPU, in dependency order: console, the
  * hand-over, descriptor tables, memory and the kernel's own page tables,
- * CPU features, the local APIC timer, virtualization, syscalls, and finally
- * the first user task. */
+ * CPU features, the kernel-object pool and init's memory, the local APIC
+ * timer, virtualization, syscalls, and finally the first user task. */
 #include "boot.h"
 #include "init_task.h"
 #include "kernel_memory.h"
 #include "log.h"
+#include "rt/runtime.h"
+#include "sched/sched.h"
 #include "x86/apic.h"
 #include "x86/cpu_setup.h"
 #include "x86/kernel_map.h"
@@ -35,6 +37,8 @@ void kernel_main(u64 boot_info_phys)
     memory_reclaim_boot_data(boot);
     memory_report();
     cpu_features_init();
+    sched_reset();
+    rt_objects_init();
 
     pic_disable();
     apic_init_bsp();

@@ -9,6 +9,12 @@
 #include <vireo/x86/pte.h>
 
 static struct pmm pmm;
+static u64 phys_limit;
+
+bool phys_in_direct_map(u64 phys, u64 len)
+{
+    return phys + len >= phys && phys + len <= phys_limit;
+}
 
 void *phys_to_virt(u64 phys)
 {
@@ -43,6 +49,7 @@ void memory_init(const struct vireo_boot_info *boot)
         log_error("kernel: memory: no usable RAM above 1 MiB for the page allocator\n");
         system_stop(VIREO_STOP_NO_MEMORY, "no usable memory");
     }
+    phys_limit = boot->phys_limit;
     pmm_init(&pmm, phys_to_virt(home), words, boot->mem, boot->mem_count);
     pmm_remove_range(&pmm, home, bytes);
 }
@@ -57,4 +64,19 @@ void memory_report(void)
     log_info("kernel: memory: %llu MiB usable, %llu free pages\n",
              (unsigned long long)(pmm.owned_pages * PAGE_SIZE >> 20),
              (unsigned long long)pmm.free_pages);
+}
+
+u64 memory_free_pages(void)
+{
+    return pmm.free_pages;
+}
+
+u64 memory_take_run(u64 pages)
+{
+    return pmm_take_run(&pmm, pages);
+}
+
+u32 memory_take_user_ranges(u64 keep, struct pmm_range *out, u32 max)
+{
+    return pmm_take_free_ranges(&pmm, keep, out, max);
 }

@@ -15,4 +15,7 @@ u64 virt_to_phys(const void *virt);
 u64 frame_alloc(void);
 void frame_free(u64 phys);
 
+/* Is [phys, phys + len) below the end of the direct map? */
+bool phys_in_direct_map(u64 phys, u64 len);
+
 #endif

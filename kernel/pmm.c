@@ -207,3 +207,40 @@ bool pmm_is_free(const struct pmm *pmm, u64 phys)
     u64 page = phys / PAGE_SIZE;
     return page < pmm->words * 64 && bit_test(pmm->free_map, page);
 }
+
+u64 pmm_take_run(struct pmm *pmm, u64 pages)
+{
+    u64 limit = pmm->words * 64, run = 0;
+    if (pages == 0)
+        return 0;
+    for (u64 page = 0; page < limit; page++) {
+        run = bit_test(pmm->free_map, page) ? run + 1 : 0;
+        if (run == pages) {
+            u64 first = page + 1 - pages;
+            pmm_remove_range(pmm, first * PAGE_SIZE, pages * PAGE_SIZE);
+            return first * PAGE_SIZE;
+        }
+    }
+    return 0;
+}
+
+u32 pmm_take_free_ranges(struct pmm *pmm, u64 keep, struct pmm_range *out, u32 max)
+{
+    u32 n = 0;
+    u64 page = pmm->words * 64;
+    while (n < max && pmm->free_pages > keep && page > 0) {
+        /* The highest free page below `page` ends the next run. */
+        while (page > 0 && !bit_test(pmm->free_map, page - 1))
+            page--;
+        if (page == 0)
+            break;
+        u64 end = page, budget = pmm->free_pages - keep;
+        while (page > 0 && end - page < budget && bit_test(pmm->free_map, page - 1))
+            page--;
+        out[n].base = page * PAGE_SIZE;
+        out[n].pages = end - page;
+        pmm_remove_range(pmm, out[n].base, out[n].pages * PAGE_SIZE);
+        n++;
+    }
+    return n;
+}

@@ -52,4 +52,18 @@ bool pmm_free(struct pmm *pmm, u64 phys);
 
 bool pmm_is_free(const struct pmm *pmm, u64 phys);
 
+/* Takes the lowest run of `pages` free, contiguous pages out of the pool
+ * for good and returns its physical address, or 0 if there is none. */
+u64 pmm_take_run(struct pmm *pmm, u64 pages);
+
+struct pmm_range {
+    u64 base; /* physical address */
+    u64 pages;
+};
+
+/* Takes free pages out of the pool for good, highest addresses first, in
+ * maximal runs, until only `keep` free pages are left or `max` runs were
+ * taken. Returns the number of runs written to out (highest first). */
+u32 pmm_take_free_ranges(struct pmm *pmm, u64 keep, struct pmm_range *out, u32 max);
+
 #endif

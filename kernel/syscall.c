@@ -1,86 +1,125 @@
-/* System calls (abi/vireo/syscall.h). Every argument is checked; a bad one
- * is answered with a status code, never a fault. */
-#include "x86/frame.h"
-#include "log.h"
-#include "stop.h"
-#include "task.h"
-#include "user_copy.h"
-#include "user_range.h"
-#include <vireo/format.h>
-#include <vireo/status.h>
+/* System calls (abi/vireo/syscall.h): the dispatcher. The object layer
+ * handles creation, delegation, revocation and lookup; the runtime
+ * (kernel/sched) IPC, semaphores, recall and exit. Every argument is
+ * checked; a bad one is answered with a status code, never a fault. */
+#include "syscall.h"
+#include "rt/console.h"
+#include "sched/hooks.h"
+#include "rt/runtime.h"
+#include "sched/ipc.h"
+#include "sched/sched.h"
+#include "x86/ec_context.h"
+#include <string.h>
+#include <vireo/ipc.h>
 #include <vireo/syscall.h>
 
-void syscall_dispatch(struct cpu_frame *frame);
+__attribute__((noreturn)) void syscall_dispatch(struct cpu_frame *frame);
 
-enum { CONSOLE_CHUNK = 256, CONSOLE_LINE_MAX = 160 };
+static u32 next_ec_id = 1;
 
-struct console_line {
-    char text[CONSOLE_LINE_MAX + 1];
-    size_t len;
-};
-
-static void line_flush(struct console_line *line, const char *who)
+/* The object a successful CREATE_* put at dst of pd's space. */
+static struct obj_header *created(struct obj_pd *pd, u64 dst, u32 type)
 {
-    line->text[line->len] = '\0';
-    kprintf("%s: %s\n", who, line->text); /* user output: always shown */
-    line->len = 0;
+    struct obj_node *node;
+    return obj_lookup(pd, dst, type, 0, &node) == VIREO_OK ? node->u.obj : NULL;
 }
 
-static enum vireo_status sys_console_write(u64 buf, u64 len)
+/* What the runtime adds to a new object. */
+static void object_created(struct obj_pd *pd, u64 nr, u64 dst, const char *name)
 {
-    if (len > VIREO_CONSOLE_WRITE_MAX)
-        return VIREO_E_INVALID_ARG;
-    struct task *task = task_current();
-    /* Check the whole range before printing any of it. */
-    if (!user_range_ok(task->pml4, buf, len, false))
-        return VIREO_E_BAD_ADDRESS;
-    char chunk[CONSOLE_CHUNK];
-    struct console_line line = {.len = 0};
-    for (u64 done = 0; done < len; done += CONSOLE_CHUNK) {
-        u64 n = len - done < CONSOLE_CHUNK ? len - done : CONSOLE_CHUNK;
-        if (!copy_from_user(chunk, buf + done, n))
-            return VIREO_E_BAD_ADDRESS;
-        for (u64 i = 0; i < n; i++) {
-            char c = chunk[i];
-            if (c == '\n') {
-                line_flush(&line, task->name);
-                continue;
-            }
-            /* No terminal control sequences from user space. */
-            if ((c < 0x20 && c != '\t') || c == 0x7f)
-                c = '?';
-            line.text[line.len++] = c;
-            if (line.len == CONSOLE_LINE_MAX)
-                line_flush(&line, task->name);
+    struct obj_header *obj;
+    switch (nr) {
+    case VIREO_SYS_CREATE_PD:
+        if ((obj = created(pd, dst, VIREO_CAP_PD)))
+            memcpy(((struct obj_pd *)obj)->name, name, OBJ_PD_NAME_LEN);
+        break;
+    case VIREO_SYS_CREATE_EC:
+        if ((obj = created(pd, dst, VIREO_CAP_EC))) {
+            struct obj_ec *ec = (struct obj_ec *)obj;
+            ec->id = next_ec_id++;
+            if (!(ec->flags & VIREO_EC_VCPU))
+                ec_context_init(ec);
+            ipc_ec_created(ec);
         }
+        break;
+    case VIREO_SYS_CREATE_SC:
+        if ((obj = created(pd, dst, VIREO_CAP_SC)))
+            sched_bind((struct obj_sc *)obj);
+        break;
+    default:
+        break;
     }
-    if (line.len)
-        line_flush(&line, task->name);
-    return VIREO_OK;
 }
 
-static __attribute__((noreturn)) void sys_exit(u64 status)
+/* The object layer's syscalls for ec; results go to ec unless it died. */
+static void object_syscall(struct obj_ec *ec, u64 nr, const u64 args[6])
 {
-    struct task *task = task_current();
-    char reason[96];
-    if (status == 0) {
-        snformat(reason, sizeof(reason), "%s exited", task->name);
-        system_stop(VIREO_STOP_OK, reason);
-    }
-    snformat(reason, sizeof(reason), "%s exited with status %lld", task->name, (long long)status);
-    system_stop(VIREO_STOP_INIT_FAILED, reason);
+    struct obj_pd *pd = ec->pd;
+    char name[OBJ_PD_NAME_LEN] = {0};
+    u64 rdx = 0;
+    enum vireo_status s = VIREO_OK;
+    if (nr == VIREO_SYS_CREATE_PD && args[4])
+        s = console_read_name(pd, args[4], name);
+    if (s == VIREO_OK)
+        s = obj_syscall(&kobj, pd, nr, args, &rdx);
+    if (s == VIREO_OK)
+        object_created(pd, nr, args[0], name);
+    if (rt_current() == ec)
+        rt_set_result(ec, s, rdx);
+}
+
+/* Creates an object for init at boot, as init itself would. */
+struct obj_header *syscall_boot_create(u64 nr, const u64 args[6])
+{
+    struct obj_pd *pd = kobj.init_pd;
+    u64 rdx;
+    if (obj_syscall(&kobj, pd, nr, args, &rdx) != VIREO_OK)
+        return NULL;
+    object_created(pd, nr, args[0], "");
+    return created(pd, args[0], nr == VIREO_SYS_CREATE_EC ? VIREO_CAP_EC : VIREO_CAP_SC);
 }
 
 void syscall_dispatch(struct cpu_frame *frame)
 {
-    switch (frame->rax) {
+    struct obj_ec *ec = rt_current();
+    if (!ec)
+        rt_exit();
+    ec_context_save(ec, frame);
+    rt_account();
+    const struct cpu_frame *f = ec_frame(ec);
+    const u64 args[6] = {f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
+    switch (f->rax) {
     case VIREO_SYS_CONSOLE_WRITE:
-        frame->rax = sys_console_write(frame->rdi, frame->rsi);
+        rt_set_result(ec, console_write(ec->pd, args[0], args[1]), 0);
         break;
     case VIREO_SYS_EXIT:
-        sys_exit(frame->rdi);
+        ipc_fault(ec, VIREO_FAULT_EXIT, 0, args[0], 0);
+        break;
+    case VIREO_SYS_CALL:
+        ipc_call(ec, args[0], args[1]);
+        break;
+    case VIREO_SYS_REPLY_WAIT:
+        ipc_reply_wait(ec, args[0]);
+        break;
+    case VIREO_SYS_SM_CTRL:
+        ipc_sm_ctrl(ec, args[0], args[1], args[2]);
+        break;
+    case VIREO_SYS_EC_RECALL:
+        ipc_ec_recall(ec, args[0]);
+        break;
+    case VIREO_SYS_CREATE_PD:
+    case VIREO_SYS_CREATE_EC:
+    case VIREO_SYS_CREATE_SC:
+    case VIREO_SYS_CREATE_PT:
+    case VIREO_SYS_CREATE_SM:
+    case VIREO_SYS_DELEGATE:
+    case VIREO_SYS_REVOKE:
+    case VIREO_SYS_LOOKUP:
+        object_syscall(ec, f->rax, args);
+        break;
     default:
-        frame->rax = VIREO_E_INVALID_SYSCALL;
+        rt_set_result(ec, VIREO_E_INVALID_SYSCALL, 0);
         break;
     }
+    rt_exit();
 }

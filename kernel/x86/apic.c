@@ -156,9 +156,11 @@ void apic_init_bsp(void)
              (unsigned long long)bus_khz);
     log_debug("kernel: tsc: %llu kHz\n", (unsigned long long)measured_tsc_khz);
 
-    /* counts per 10 ms at divide-by-16 is exactly the 100 Hz period. */
-    _Static_assert(APIC_TIMER_HZ * CALIBRATION_MS == 1000, "period must equal the window");
+    /* counts per CALIBRATION_MS at divide-by-16, scaled to one period. */
+    _Static_assert(1000 % APIC_TIMER_HZ == 0 && (APIC_TIMER_HZ * CALIBRATION_MS) % 1000 == 0,
+                   "the window holds whole periods");
+    u32 period = counts / (APIC_TIMER_HZ * CALIBRATION_MS / 1000);
     apic_write(APIC_LVT_TIMER, LVT_TIMER_PERIODIC | VECTOR_APIC_TIMER);
-    apic_write(APIC_TIMER_INITIAL, counts);
+    apic_write(APIC_TIMER_INITIAL, period ? period : 1);
     verify_ticks();
 }

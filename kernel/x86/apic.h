@@ -5,7 +5,8 @@
 
 #include <vireo/types.h>
 
-#define APIC_TIMER_HZ 100
+/* The scheduler's tick: budgets and timeouts are checked this often. */
+#define APIC_TIMER_HZ 1000
 
 /* Enables the BSP's APIC, calibrates its timer against the PIT, starts it
  * periodic at APIC_TIMER_HZ and checks that it ticks. Stops the system if

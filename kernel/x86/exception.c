@@ -1,9 +1,10 @@
-/* Exceptions: until fault portals exist every unexpected one stops the
- * system, after a dump of the full register state. */
+/* Exceptions in the kernel: every unexpected one stops the system after a
+ * dump of the full register state. Exceptions in ring 3 become fault IPC
+ * (rt/runtime.c); init's, having no supervisor, stop the system too. */
 #include "exception.h"
 #include "../log.h"
 #include "../stop.h"
-#include "../task.h"
+#include "../rt/runtime.h"
 #include <vireo/format.h>
 #include <x86/cpu.h>
 
@@ -74,16 +75,16 @@ static void describe_page_fault(u64 error, char *buf, size_t size)
              error & PF_SHADOW_STACK ? ", shadow stack" : "");
 }
 
-static void dump(const struct cpu_frame *f)
+void exception_dump(const struct cpu_frame *f, u64 cr2)
 {
-    u64 v = f->vector;
+    u64 v = f->vector % 32;
     kprintf("kernel: exception %s (%s), vector %llu, error code 0x%llx, in %s mode\n",
             exceptions[v].mnemonic, exceptions[v].name, (unsigned long long)v,
             (unsigned long long)f->error_code, frame_from_user(f) ? "user" : "kernel");
     if (v == VECTOR_PAGE_FAULT) {
         char why[128];
         describe_page_fault(f->error_code, why, sizeof(why));
-        kprintf("kernel:   faulting address 0x%016llx (%s)\n", (unsigned long long)read_cr2(), why);
+        kprintf("kernel:   faulting address 0x%016llx (%s)\n", (unsigned long long)cr2, why);
     }
     kprintf("kernel:   rip 0x%016llx  rflags 0x%016llx  cs 0x%04llx  ss 0x%04llx\n",
             (unsigned long long)f->rip, (unsigned long long)f->rflags, (unsigned long long)f->cs,
@@ -101,22 +102,8 @@ static void dump(const struct cpu_frame *f)
             (unsigned long long)f->r12, (unsigned long long)f->r13, (unsigned long long)f->r14,
             (unsigned long long)f->r15);
     kprintf("kernel:   cr0 0x%016llx  cr2 0x%016llx  cr3 0x%016llx  cr4 0x%016llx\n",
-            (unsigned long long)read_cr0(), (unsigned long long)read_cr2(),
-            (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
-}
-
-static __attribute__((noreturn)) void user_fault(const struct cpu_frame *f, u64 rip)
-{
-    const char *who = task_current_name();
-    char reason[96];
-    if (f->vector == VECTOR_PAGE_FAULT)
-        kprintf("kernel: %s faulted: #PF at 0x%llx, address 0x%llx\n", who, (unsigned long long)rip,
-                (unsigned long long)read_cr2());
-    else
-        kprintf("kernel: %s faulted: %s at 0x%llx\n", who, exceptions[f->vector].mnemonic,
-                (unsigned long long)rip);
-    snformat(reason, sizeof(reason), "%s faulted", who);
-    system_stop(VIREO_STOP_INIT_FAILED, reason);
+            (unsigned long long)read_cr0(), (unsigned long long)cr2, (unsigned long long)read_cr3(),
+            (unsigned long long)read_cr4());
 }
 
 void exception_handle(struct cpu_frame *f)
@@ -125,15 +112,23 @@ void exception_handle(struct cpu_frame *f)
         f->rip = (u64)rdmsr_safe_fail;
         return;
     }
-    dump(f);
-    if (frame_from_user(f))
-        user_fault(f, f->rip);
-    /* IRETQ to ring 3 refused the frame (e.g. a non-canonical RIP): the
-     * user task is at fault; the frame it was leaving is on our stack. */
     if (f->vector == VECTOR_GENERAL_PROTECTION && f->rip == (u64)frame_return_iret) {
+        /* IRETQ refused a user frame (the runtime checks frames, so this
+         * is a gap in those checks): the EC is at fault, not the kernel.
+         * frame_return already loaded the user's GS base. */
+        __asm__ volatile("swapgs" ::: "memory");
         const u64 *iret_frame = (const u64 *)f->rsp;
-        user_fault(f, iret_frame[0]);
+        kprintf("kernel: IRETQ refused a user frame (rip 0x%llx)\n",
+                (unsigned long long)iret_frame[0]);
+        struct cpu_frame user = *f;
+        user.rip = iret_frame[0];
+        user.cs = iret_frame[1];
+        user.rflags = iret_frame[2];
+        user.rsp = iret_frame[3];
+        user.ss = iret_frame[4];
+        rt_user_exception(&user, 0);
     }
+    exception_dump(f, read_cr2());
     char reason[64];
     snformat(reason, sizeof(reason), "kernel fault: %s at 0x%llx", exceptions[f->vector].mnemonic,
              (unsigned long long)f->rip);

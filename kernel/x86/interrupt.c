@@ -1,19 +1,23 @@
 /* Where every interrupt stub lands: exceptions, the local APIC timer and
- * the spurious vectors. */
+ * the spurious vectors. From ring 3 the runtime takes over afterwards
+ * (faults become IPC, a tick may preempt); in the kernel (only the idle
+ * loop runs with interrupts on) the stub returns to where it was. */
 #include "apic.h"
 #include "exception.h"
 #include "frame.h"
 #include "../log.h"
+#include "../rt/runtime.h"
+#include "../stop.h"
+#include <x86/cpu.h>
+
+#define VECTOR_NMI           2
+#define VECTOR_DOUBLE_FAULT  8
+#define VECTOR_MACHINE_CHECK 18
 
 void interrupt_dispatch(struct cpu_frame *frame);
 
-void interrupt_dispatch(struct cpu_frame *frame)
+static void device_interrupt(u64 vector)
 {
-    u64 vector = frame->vector;
-    if (vector < 32) {
-        exception_handle(frame);
-        return;
-    }
     switch (vector) {
     case VECTOR_APIC_TIMER:
         apic_timer_interrupt();
@@ -37,4 +41,29 @@ void interrupt_dispatch(struct cpu_frame *frame)
     }
     log_warn("kernel: unexpected interrupt vector %llu\n", (unsigned long long)vector);
     apic_eoi();
+}
+
+void interrupt_dispatch(struct cpu_frame *frame)
+{
+    u64 vector = frame->vector;
+    if (!frame_from_user(frame)) {
+        if (vector < 32)
+            exception_handle(frame);
+        else
+            device_interrupt(vector);
+        return;
+    }
+    if (vector < 32) {
+        if (vector == VECTOR_NMI) {
+            log_warn("kernel: NMI in user mode\n");
+            rt_user_interrupt(frame);
+        }
+        if (vector == VECTOR_MACHINE_CHECK || vector == VECTOR_DOUBLE_FAULT) {
+            exception_dump(frame, read_cr2());
+            system_stop(VIREO_STOP_KERNEL_FAULT, "machine check");
+        }
+        rt_user_exception(frame, read_cr2());
+    }
+    device_interrupt(vector);
+    rt_user_interrupt(frame);
 }

@@ -1,9 +1,11 @@
 /* SYSCALL entry. The CPU left the user RIP in %rcx and RFLAGS in %r11 and
  * masked IF/DF/TF/AC (SFMASK); %rsp is still the user's. We switch to this
  * CPU's kernel stack, build the same struct cpu_frame an interrupt from
- * ring 3 would, and call syscall_dispatch(frame). The way out is SYSRET
- * when the return RIP is canonical, IRETQ otherwise (SYSRET would fault in
- * ring 0 on the user stack). */
+ * ring 3 would, and call syscall_dispatch(frame), which does not return:
+ * the kernel leaves through frame_resume() with whichever EC runs next.
+ * The way out is SYSRET for a frame the syscall entry built with a
+ * canonical return RIP, IRETQ otherwise (SYSRET would fault in ring 0 on
+ * the user stack, and a preempted EC has live %rcx and %r11). */
 #include "layout.h"
 
     .section .text
@@ -37,6 +39,15 @@ syscall_entry:
     pushq %r15
     movq %rsp, %rdi
     call syscall_dispatch
+    ud2                         /* syscall_dispatch does not return */
+
+/* frame_resume(frame): %rdi is a struct cpu_frame at the top of this CPU's
+ * kernel stack; everything below it is dropped. */
+    .globl frame_resume
+frame_resume:
+    movq %rdi, %rsp
+    cmpq $VECTOR_SYSCALL, FRAME_VECTOR(%rsp)
+    jne frame_return
 
     /* Canonical return RIP? (bits 63..47 all equal) */
     movq FRAME_RIP(%rsp), %rcx
@@ -68,3 +79,11 @@ syscall_entry:
     popq %rsp                   /* the user stack; nothing touches memory after this */
     swapgs
     sysretq
+
+/* idle_enter(stack_top, fn): runs fn on a fresh stack below the frame area
+ * of this CPU's kernel stack. */
+    .globl idle_enter
+idle_enter:
+    movq %rdi, %rsp
+    call *%rsi
+    ud2

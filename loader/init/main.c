@@ -1,12 +1,14 @@
-/* init: the first user task. At this stage it checks its start-up contract
+/* init: the first user task. It checks its start-up contract
  * (abi/vireo/init_info.h), walks the system description with libfdt and
- * decodes with Zydis, then exits; the kernel stops the system with init's
- * status. */
+ * decodes with Zydis; then it builds and supervises the servers the
+ * description lists (system.c) and exits with 0 iff each met its
+ * expectation; the kernel stops the system with init's status. */
 #include <vireo/user.h>
 #include <vireo/init_info.h>
 #include <vireo/utcb.h>
 #include "fdt_summary.h"
 #include "decode_check.h"
+#include "system.h"
 #include <libfdt.h>
 
 static const char *const virt_names[] = {"none", "VT-x", "AMD-V"};
@@ -60,6 +62,7 @@ int main(const struct vireo_init_info *info)
            info->virt < 3 ? virt_names[info->virt] : "?");
     if (!fs_points_at_utcb(info))
         user_fatal("%%fs does not point at the UTCB with a stack guard\n");
+    user_utcb = (struct vireo_utcb *)info->utcb_addr;
 
     struct fdt_summary sum;
     int err = fdt_summarize((const void *)info->dtb_addr, info->dtb_size, &sum);
@@ -73,5 +76,5 @@ int main(const struct vireo_init_info *info)
     if (check_decoder())
         user_fatal("zydis: decoder check failed\n");
     puts("start-up checks passed");
-    return 0;
+    return system_run(info);
 }

@@ -38,8 +38,49 @@ static bool forbidden(u64 phys)
  * plus 9..10 MiB minus one page. */
 #define EXPECTED_PAGES (1792ull - 256 - 2 - 128 + 255)
 
+/* The kernel's carve-up at boot: a contiguous run for the object pool,
+ * then every free page but a reserve, as ranges, for init. */
+static void test_take(void)
+{
+    u64 words = pmm_map_words(map, COUNT);
+    u64 *storage = calloc(2 * words, 8);
+    struct pmm pmm;
+    pmm_init(&pmm, storage, words, map, COUNT);
+    /* 1..2 MiB is the lowest run of 256 free pages */
+    CHECK_EQ_U64(pmm_take_run(&pmm, 256), 1 * MIB);
+    CHECK(!pmm_is_free(&pmm, 1 * MIB));
+    CHECK(!pmm_free(&pmm, 1 * MIB));           /* gone for good */
+    CHECK_EQ_U64(pmm_take_run(&pmm, 1024), 0); /* no run that long */
+    CHECK_EQ_U64(pmm_take_run(&pmm, 0), 0);
+    u64 before = pmm.free_pages;
+    struct pmm_range r[8];
+    u32 n = pmm_take_free_ranges(&pmm, 100, r, 8);
+    CHECK_EQ_U64(pmm.free_pages, 100);
+    u64 taken = 0;
+    for (u32 i = 0; i < n; i++) {
+        taken += r[i].pages;
+        for (u64 p = 0; p < r[i].pages; p++) {
+            CHECK(!forbidden(r[i].base + p * PAGE));
+            CHECK(!pmm_is_free(&pmm, r[i].base + p * PAGE));
+        }
+        if (i > 0)
+            CHECK(r[i].base + r[i].pages * PAGE <= r[i - 1].base); /* highest first */
+    }
+    CHECK_EQ_U64(taken, before - 100);
+    CHECK_EQ_U64(r[0].base, 9 * MIB + PAGE); /* the top range first */
+    CHECK_EQ_U64(r[0].pages, 255);
+    /* what is left is still the allocator's */
+    u64 phys, left = 0;
+    while ((phys = pmm_alloc(&pmm)) != 0)
+        left++;
+    CHECK_EQ_U64(left, 100);
+    CHECK_EQ_U64(pmm_take_free_ranges(&pmm, 0, r, 8), 0);
+    free(storage);
+}
+
 int main(void)
 {
+    test_take();
     u64 words = pmm_map_words(map, COUNT);
     CHECK_EQ_U64(words, (10 * MIB / PAGE + 63) / 64);
 

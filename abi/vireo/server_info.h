@@ -1,0 +1,99 @@
+/*
+ * What init gives every server it starts (abi/bindings.md, /servers).
+ *
+ * A server's address space, as init builds it:
+ *   - its ELF segments at their link addresses, each with its own rights
+ *     (text R+X, rodata R, data R+W; never W+X),
+ *   - this info page, read-only, at VIREO_SERVER_INFO_ADDR,
+ *   - its UTCB at VIREO_SERVER_UTCB_ADDR (%fs points at it),
+ *   - a stack of VIREO_SERVER_STACK_SIZE bytes below VIREO_SERVER_STACK_TOP
+ *     (the page below it is left unmapped: an overflow faults),
+ *   - its heap (memory-kib less the stack), read-write, at
+ *     VIREO_SERVER_HEAP_ADDR,
+ *   - with shared-memory-kib, that memory read-write at
+ *     VIREO_SERVER_SHARED_ADDR.
+ * The main thread starts at the ELF entry with %rdi = VIREO_SERVER_INFO_ADDR
+ * and %rsp = VIREO_SERVER_STACK_TOP.
+ *
+ * Its capability space holds exactly what its node lists:
+ *   - VIREO_SEL_FAULT_PT (abi/vireo/ipc.h): its fault portal, CALL only;
+ *   - calls[i].sel: a CALL-only portal of each server in `calls`;
+ *   - peers[i].sel: a DELEGATE_INTO-only PD capability of each server in
+ *     `delegate-to`;
+ *   - own_pd_sel (with `own-pd`): its own PD, PD_CREATE only;
+ *   - shared_sel (with shared-memory-kib): the shared memory's MEM
+ *     capability, R + W + DELEGATE.
+ * Selectors it does not have read as VIREO_SERVER_SEL_NONE here.
+ */
+#ifndef VIREO_ABI_SERVER_INFO_H
+#define VIREO_ABI_SERVER_INFO_H
+
+#include <vireo/types.h>
+
+#define VIREO_SERVER_INFO_ADDR   0x00007fff00000000ull /* one page, read-only */
+#define VIREO_SERVER_UTCB_ADDR   0x00007fff00010000ull /* one page */
+#define VIREO_SERVER_STACK_TOP   0x00007fff00800000ull
+#define VIREO_SERVER_STACK_SIZE  0x10000ull /* 64 KiB, from memory-kib */
+#define VIREO_SERVER_HEAP_ADDR   0x0000001000000000ull
+#define VIREO_SERVER_SHARED_ADDR 0x0000002000000000ull
+
+#define VIREO_SERVER_MAGIC   0x5652455356524956ull /* "VIRVSERV" */
+#define VIREO_SERVER_VERSION 1u
+
+#define VIREO_SERVER_NAME_LEN  32u /* node names up to 31 characters */
+#define VIREO_SERVER_MAX_CALLS 16u /* entries of `calls` */
+#define VIREO_SERVER_MAX_PEERS 8u  /* entries of `delegate-to` */
+#define VIREO_SERVER_SEL_NONE  (~0ull)
+
+/* Where init puts the capabilities in a server's space. */
+#define VIREO_SERVER_SEL_CALL0  1u  /* calls[i] at 1 + i */
+#define VIREO_SERVER_SEL_PEER0  32u /* peers[i] at 32 + i */
+#define VIREO_SERVER_SEL_OWN_PD 48u
+#define VIREO_SERVER_SEL_SHARED 49u
+
+/* Another server a capability reaches. */
+struct vireo_server_ref {
+    u64 sel; /* selector in this server's space */
+    u32 id;  /* that server's id (its portal's badge) */
+    u32 reserved;
+    char name[VIREO_SERVER_NAME_LEN]; /* its node name, NUL-terminated */
+};
+VIREO_ABI_SIZE(struct vireo_server_ref, 48);
+
+struct vireo_server_info {
+    u64 magic;   /* VIREO_SERVER_MAGIC */
+    u32 version; /* VIREO_SERVER_VERSION */
+    u32 size;    /* sizeof(struct vireo_server_info) */
+    char name[VIREO_SERVER_NAME_LEN];
+    u32 id;           /* 1.. in /servers order; the badge of its portals */
+    u32 restarts;     /* 0 on the first run, +1 on every restart */
+    u32 max_restarts; /* from the description */
+    u32 reserved0;
+    u64 arg;       /* the node's `arg`, 0 without one */
+    u64 utcb_addr; /* VIREO_SERVER_UTCB_ADDR */
+    u64 stack_top, stack_size;
+    u64 heap_addr, heap_size;     /* bytes; heap_size may be 0 */
+    u64 shared_addr, shared_size; /* bytes; 0 without shared-memory-kib */
+    u64 shared_sel;               /* VIREO_SERVER_SEL_NONE without it */
+    u64 own_pd_sel;               /* VIREO_SERVER_SEL_NONE without own-pd */
+    u32 call_count;
+    u32 peer_count;
+    struct vireo_server_ref calls[VIREO_SERVER_MAX_CALLS];
+    struct vireo_server_ref peers[VIREO_SERVER_MAX_PEERS];
+};
+VIREO_ABI_OFFSET(struct vireo_server_info, name, 0x10);
+VIREO_ABI_OFFSET(struct vireo_server_info, id, 0x30);
+VIREO_ABI_OFFSET(struct vireo_server_info, restarts, 0x34);
+VIREO_ABI_OFFSET(struct vireo_server_info, arg, 0x40);
+VIREO_ABI_OFFSET(struct vireo_server_info, heap_addr, 0x60);
+VIREO_ABI_OFFSET(struct vireo_server_info, shared_sel, 0x80);
+VIREO_ABI_OFFSET(struct vireo_server_info, call_count, 0x90);
+VIREO_ABI_OFFSET(struct vireo_server_info, calls, 0x98);
+VIREO_ABI_SIZE(struct vireo_server_info, 0x98 + 48 * (16 + 8));
+_Static_assert(sizeof(struct vireo_server_info) <= 4096, "the info fits its page");
+_Static_assert(VIREO_SERVER_SEL_CALL0 + VIREO_SERVER_MAX_CALLS <= VIREO_SERVER_SEL_PEER0,
+               "call portals and peer PDs do not share selectors");
+_Static_assert(VIREO_SERVER_SEL_PEER0 + VIREO_SERVER_MAX_PEERS <= VIREO_SERVER_SEL_OWN_PD,
+               "peer PDs end before the own-PD selector");
+
+#endif

@@ -1,0 +1,92 @@
+/* The object layer's platform hooks (kernel/obj/mmu_hooks.h) on x86 page
+ * tables. A PD's address space is a PML4 whose kernel half is the
+ * kernel's; a VM PD gets a root of the same format that is never loaded
+ * into CR3 (the EPT/NPT work turns it into nested page tables). One CPU:
+ * a shootdown reloads CR3 when the PD is the loaded one (without PCIDs no
+ * other space keeps user translations); SMP sends IPIs here. */
+#include "runtime.h"
+#include "../memory.h"
+#include "../page_table.h"
+#include "../sched/ipc.h"
+#include "../x86/ec_context.h"
+#include "../x86/kernel_map.h"
+#include <x86/cpu.h>
+
+static u32 next_pd_id;
+
+static enum vireo_status space_create(void *ctx, struct obj_pd *pd)
+{
+    (void)ctx;
+    u64 root = (pd->flags & VIREO_PD_VM) ? frame_alloc() : pt_new_address_space(kernel_pml4());
+    if (!root)
+        return VIREO_E_NO_MEMORY;
+    pd->arch_space = root;
+    pd->id = next_pd_id++;
+    return VIREO_OK;
+}
+
+/* Frees the user-half tables below `table` (level 4: a PML4), never the
+ * frames they map: those belong to MEM capabilities or to init's boot
+ * mappings. */
+static void free_tables(u64 table, int level)
+{
+    u64 *entry = phys_to_virt(table);
+    int count = level == 4 ? PML4_KERNEL_FIRST : PT_ENTRIES;
+    for (int i = 0; level > 1 && i < count; i++) {
+        if ((entry[i] & PTE_P) && !(entry[i] & PTE_PS))
+            free_tables(entry[i] & PTE_ADDR_MASK, level - 1);
+    }
+    frame_free(table);
+}
+
+static void space_destroy(void *ctx, struct obj_pd *pd)
+{
+    (void)ctx;
+    if (!pd->arch_space)
+        return;
+    if (read_cr3() == pd->arch_space)
+        write_cr3(kernel_pml4());
+    free_tables(pd->arch_space, 4);
+    pd->arch_space = 0;
+}
+
+static enum vireo_status map_page(void *ctx, struct obj_pd *pd, u64 vpage, u64 frame, u32 rights)
+{
+    (void)ctx;
+    u64 flags =
+        PTE_U | ((rights & VIREO_MEM_W) ? PTE_W : 0) | ((rights & VIREO_MEM_X) ? 0 : PTE_NX);
+    return pt_map(pd->arch_space, vpage << VIREO_PAGE_SHIFT, frame << VIREO_PAGE_SHIFT, flags);
+}
+
+static void unmap_page(void *ctx, struct obj_pd *pd, u64 vpage)
+{
+    (void)ctx;
+    pt_unmap(pd->arch_space, vpage << VIREO_PAGE_SHIFT, NULL);
+}
+
+static void tlb_shootdown(void *ctx, struct obj_pd *pd)
+{
+    (void)ctx;
+    u64 cr3 = read_cr3();
+    if (pd->arch_space == cr3)
+        write_cr3(cr3);
+}
+
+static void object_dying(void *ctx, struct obj_header *obj)
+{
+    (void)ctx;
+    if (obj->type == VIREO_CAP_EC) {
+        ec_context_forget((struct obj_ec *)obj);
+        rt_forget_current((struct obj_ec *)obj);
+    }
+    ipc_object_dying(obj);
+}
+
+const struct obj_mmu_ops rt_mmu_ops = {
+    .space_create = space_create,
+    .space_destroy = space_destroy,
+    .map_page = map_page,
+    .unmap_page = unmap_page,
+    .tlb_shootdown = tlb_shootdown,
+    .object_dying = object_dying,
+};

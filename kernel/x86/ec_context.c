@@ -1,0 +1,82 @@
+#include "ec_context.h"
+#include "kernel_map.h"
+#include "percpu.h"
+#include <string.h>
+#include <x86/cpu.h>
+
+_Static_assert(sizeof(struct ec_arch) <= OBJ_EC_ARCH_BYTES, "the x86 state fits the EC");
+_Static_assert(offsetof(struct obj_ec, arch_area) % 16 == 0, "FXSAVE needs 16-byte alignment");
+
+/* Flags a user frame may carry; IF is always set. */
+#define USER_RFLAGS                                                                                \
+    (RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_TF | RFLAGS_DF |           \
+     RFLAGS_OF | RFLAGS_AC | RFLAGS_ID | RFLAGS_RF)
+
+/* The EC whose FPU state is in the registers, and the loaded EC. */
+static struct obj_ec *fpu_owner, *loaded;
+
+__attribute__((noreturn)) void frame_resume(struct cpu_frame *frame);
+__attribute__((noreturn)) void idle_enter(u64 stack_top, void (*fn)(void));
+
+void ec_context_init(struct obj_ec *ec)
+{
+    struct ec_arch *a = (struct ec_arch *)ec->arch_area;
+    memset(a, 0, sizeof(*a));
+    a->frame.rip = ec->ip;
+    a->frame.rsp = ec->sp;
+    a->frame.cs = USER_CS;
+    a->frame.ss = USER_SS;
+    a->frame.rflags = RFLAGS_IF | RFLAGS_FIXED1;
+    a->frame.vector = 0; /* not a SYSCALL frame: leave through IRETQ */
+    /* FXSAVE image of the reset state: FCW 0x37f, MXCSR 0x1f80. */
+    a->fxsave[0] = 0x7f;
+    a->fxsave[1] = 0x03;
+    a->fxsave[24] = 0x80;
+    a->fxsave[25] = 0x1f;
+    ec->started = 1;
+}
+
+void ec_context_save(struct obj_ec *ec, const struct cpu_frame *frame)
+{
+    ec_frame(ec)[0] = *frame;
+}
+
+void ec_context_forget(struct obj_ec *ec)
+{
+    if (fpu_owner == ec)
+        fpu_owner = NULL;
+    if (loaded == ec)
+        loaded = NULL;
+}
+
+void ec_context_resume(struct obj_ec *ec)
+{
+    struct ec_arch *a = (struct ec_arch *)ec->arch_area;
+    u64 cr3 = ec->pd->arch_space;
+    if (read_cr3() != cr3)
+        write_cr3(cr3);
+    if (loaded != ec) {
+        wrmsr(MSR_FS_BASE, ec->utcb_page << 12);
+        loaded = ec;
+    }
+    if (fpu_owner != ec) {
+        if (fpu_owner) {
+            struct ec_arch *o = (struct ec_arch *)fpu_owner->arch_area;
+            __asm__ volatile("fxsave64 %0" : "=m"(o->fxsave));
+        }
+        __asm__ volatile("fxrstor64 %0" ::"m"(a->fxsave));
+        fpu_owner = ec;
+    }
+    /* Whatever put the frame together, it returns to ring 3 with IF set. */
+    a->frame.cs = USER_CS;
+    a->frame.ss = USER_SS;
+    a->frame.rflags = (a->frame.rflags & USER_RFLAGS) | RFLAGS_IF | RFLAGS_FIXED1;
+    struct cpu_frame *top = (struct cpu_frame *)(this_cpu()->kernel_stack_top - FRAME_SIZE);
+    *top = a->frame;
+    frame_resume(top);
+}
+
+void ec_context_idle(void (*idle_loop)(void))
+{
+    idle_enter(this_cpu()->kernel_stack_top - FRAME_SIZE, idle_loop);
+}

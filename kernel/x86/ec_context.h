@@ -1,0 +1,35 @@
+/* An EC's user state on x86: the register frame of its last kernel entry
+ * and its FXSAVE area, kept in the EC's arch area (kernel/obj/objects.h).
+ * The kernel keeps no stack for a blocked EC: an EC resumes by copying its
+ * frame onto the per-CPU stack and leaving through SYSRET or IRETQ. */
+#ifndef KERNEL_X86_EC_CONTEXT_H
+#define KERNEL_X86_EC_CONTEXT_H
+
+#include "frame.h"
+#include "../obj/objects.h"
+
+struct ec_arch {
+    struct cpu_frame frame;
+    u8 fxsave[512] __attribute__((aligned(16)));
+};
+
+static inline struct cpu_frame *ec_frame(struct obj_ec *ec)
+{
+    return &((struct ec_arch *)ec->arch_area)->frame;
+}
+
+/* A new thread's state: at ip with %rsp = sp, every other register 0,
+ * interrupts on, FPU/SSE in their reset state. */
+void ec_context_init(struct obj_ec *ec);
+/* Saves the frame of ec's kernel entry. */
+void ec_context_save(struct obj_ec *ec, const struct cpu_frame *frame);
+/* Loads ec's address space, FS base (its UTCB) and FPU state and returns
+ * to it in ring 3. */
+__attribute__((noreturn)) void ec_context_resume(struct obj_ec *ec);
+/* ec is going away: its FPU state need not be saved. */
+void ec_context_forget(struct obj_ec *ec);
+/* Runs idle_loop() on a fresh per-CPU stack (nothing of the caller's is
+ * kept). */
+__attribute__((noreturn)) void ec_context_idle(void (*idle_loop)(void));
+
+#endif

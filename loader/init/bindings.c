@@ -1,0 +1,328 @@
+/* Reads and checks /servers (abi/bindings.md). Every problem is reported
+ * as "/servers/NAME: property 'P' ..." so the author can find it. */
+#include "bindings.h"
+#include <vireo/cap.h>
+#include <vireo/format.h>
+#include <libfdt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct parser {
+    const void *fdt;
+    struct system_desc *out;
+    char *why;
+    size_t why_size;
+    int nodes[INIT_MAX_SERVERS]; /* fdt offset of each server's node */
+};
+
+static bool fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool fail(struct parser *p, const char *fmt, ...)
+{
+    if (p->why_size) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnformat(p->why, p->why_size, fmt, ap);
+        va_end(ap);
+    }
+    return false;
+}
+
+static u32 be32(const void *p)
+{
+    const u8 *b = p;
+    return (u32)b[0] << 24 | (u32)b[1] << 16 | (u32)b[2] << 8 | b[3];
+}
+
+/* Optional u32: absent leaves *v alone. Out of [lo, hi] is an error. */
+static bool get_u32(struct parser *p, int node, const char *name, const char *prop, u32 lo, u32 hi,
+                    bool required, u32 *v)
+{
+    int len;
+    const void *data = fdt_getprop(p->fdt, node, prop, &len);
+    if (!data) {
+        if (required)
+            return fail(p, "/servers/%s: property '%s' is missing", name, prop);
+        return true;
+    }
+    if (len != 4)
+        return fail(p, "/servers/%s: property '%s' must be one u32 cell, not %d bytes", name, prop,
+                    len);
+    u32 x = be32(data);
+    if (x < lo || x > hi)
+        return fail(p, "/servers/%s: property '%s' is %u, must be %u..%u", name, prop, x, lo, hi);
+    *v = x;
+    return true;
+}
+
+/* A NUL-terminated, non-empty string, or NULL when absent. */
+static bool get_string(struct parser *p, int node, const char *name, const char *prop,
+                       const char **v)
+{
+    int len;
+    const char *data = fdt_getprop(p->fdt, node, prop, &len);
+    *v = NULL;
+    if (!data)
+        return true;
+    if (len < 2 || data[len - 1] != '\0' || strlen(data) != (size_t)len - 1)
+        return fail(p, "/servers/%s: property '%s' must be one non-empty string", name, prop);
+    *v = data;
+    return true;
+}
+
+static bool get_flag(struct parser *p, int node, const char *name, const char *prop, bool *v)
+{
+    int len;
+    *v = fdt_getprop(p->fdt, node, prop, &len) != NULL;
+    if (*v && len != 0)
+        return fail(p, "/servers/%s: property '%s' takes no value", name, prop);
+    return true;
+}
+
+/* A phandle list naming other servers: indices into out->servers. */
+static bool get_refs(struct parser *p, int node, u32 self, const char *prop, u32 max, u32 *refs,
+                     u32 *count)
+{
+    const char *name = p->out->servers[self].name;
+    int len;
+    const u8 *data = fdt_getprop(p->fdt, node, prop, &len);
+    *count = 0;
+    if (!data)
+        return true;
+    if (len == 0 || len % 4)
+        return fail(p, "/servers/%s: property '%s' must be a list of phandles", name, prop);
+    if ((u32)len / 4 > max)
+        return fail(p, "/servers/%s: property '%s' names %d servers, at most %u", name, prop,
+                    len / 4, max);
+    for (u32 i = 0; i < (u32)len / 4; i++) {
+        u32 ph = be32(data + 4 * i);
+        int target = fdt_node_offset_by_phandle(p->fdt, ph);
+        u32 idx = INIT_MAX_SERVERS;
+        for (u32 k = 0; target >= 0 && k < p->out->count; k++) {
+            if (p->nodes[k] == target)
+                idx = k;
+        }
+        if (idx == INIT_MAX_SERVERS)
+            return fail(p, "/servers/%s: property '%s' entry %u is not a server under /servers",
+                        name, prop, i);
+        if (idx == self)
+            return fail(p, "/servers/%s: property '%s' names the server itself", name, prop);
+        for (u32 k = 0; k < *count; k++) {
+            if (refs[k] == idx)
+                return fail(p, "/servers/%s: property '%s' names %s twice", name, prop,
+                            p->out->servers[idx].name);
+        }
+        refs[(*count)++] = idx;
+    }
+    return true;
+}
+
+static const char *const known_props[] = {
+    "module",        "priority",          "budget-us",       "quota", "memory-kib",
+    "restart",       "max-restarts",      "provides-portal", "calls", "delegate-to",
+    "own-pd",        "shared-memory-kib", "expect",          "arg",   "phandle",
+    "linux,phandle", "compatible",
+};
+
+static bool check_known(struct parser *p, int node, const char *name)
+{
+    int prop;
+    fdt_for_each_property_offset(prop, p->fdt, node)
+    {
+        const char *pname = NULL;
+        int len;
+        if (!fdt_getprop_by_offset(p->fdt, prop, &pname, &len) || !pname)
+            return fail(p, "/servers/%s: unreadable property", name);
+        bool known = false;
+        for (size_t i = 0; i < sizeof(known_props) / sizeof(known_props[0]); i++)
+            known = known || strcmp(pname, known_props[i]) == 0;
+        if (!known)
+            return fail(p, "/servers/%s: property '%s' is unknown", name, pname);
+    }
+    return true;
+}
+
+static bool parse_restart(struct parser *p, int node, struct server_desc *s)
+{
+    const char *text;
+    if (!get_string(p, node, s->name, "restart", &text))
+        return false;
+    if (!text || strcmp(text, "stop") == 0)
+        s->restart = POLICY_STOP;
+    else if (strcmp(text, "restart") == 0)
+        s->restart = POLICY_RESTART;
+    else if (strcmp(text, "ignore") == 0)
+        s->restart = POLICY_IGNORE;
+    else
+        return fail(p,
+                    "/servers/%s: property 'restart' is \"%s\", must be \"restart\", "
+                    "\"stop\" or \"ignore\"",
+                    s->name, text);
+    s->max_restarts = SERVER_DEFAULT_MAX_RESTARTS;
+    return get_u32(p, node, s->name, "max-restarts", 0, SERVER_MAX_RESTART, false,
+                   &s->max_restarts);
+}
+
+static bool parse_misc(struct parser *p, int node, struct server_desc *s)
+{
+    const char *text;
+    if (!get_string(p, node, s->name, "expect", &text))
+        return false;
+    s->expect = (struct expectation){.exit = true, .exit_status = 0};
+    if (text && !expectation_parse(text, &s->expect))
+        return fail(p,
+                    "/servers/%s: property 'expect' is \"%s\", must be \"exit N\", "
+                    "\"fault [at ADDR]\" or \"fault [at ADDR] then exit N\"",
+                    s->name, text);
+    int len;
+    const void *arg = fdt_getprop(p->fdt, node, "arg", &len);
+    if (arg && len == 4)
+        s->arg = be32(arg);
+    else if (arg && len == 8)
+        s->arg = (u64)be32(arg) << 32 | be32((const u8 *)arg + 4);
+    else if (arg)
+        return fail(p, "/servers/%s: property 'arg' must be one or two cells, not %d bytes",
+                    s->name, len);
+    if (!get_flag(p, node, s->name, "provides-portal", &s->provides_portal) ||
+        !get_flag(p, node, s->name, "own-pd", &s->own_pd))
+        return false;
+    return true;
+}
+
+static bool parse_server(struct parser *p, int node, struct server_desc *s)
+{
+    if (!check_known(p, node, s->name))
+        return false;
+    if (!get_string(p, node, s->name, "module", &s->module))
+        return false;
+    if (!s->module)
+        return fail(p, "/servers/%s: property 'module' is missing", s->name);
+    s->budget_us = SERVER_DEFAULT_BUDGET_US;
+    if (!get_u32(p, node, s->name, "priority", 1, VIREO_PRIO_MAX, true, &s->priority) ||
+        !get_u32(p, node, s->name, "budget-us", 1, (u32)VIREO_SC_BUDGET_MAX_US, false,
+                 &s->budget_us) ||
+        !get_u32(p, node, s->name, "quota", SERVER_MIN_QUOTA, SERVER_MAX_QUOTA, true, &s->quota) ||
+        !get_u32(p, node, s->name, "memory-kib", VIREO_SERVER_STACK_SIZE / 1024, SERVER_MAX_MEM_KIB,
+                 true, &s->memory_kib) ||
+        !get_u32(p, node, s->name, "shared-memory-kib", 4, SERVER_MAX_MEM_KIB, false,
+                 &s->shared_kib))
+        return false;
+    if (s->memory_kib % 4)
+        return fail(p, "/servers/%s: property 'memory-kib' is %u, not a multiple of 4 (pages)",
+                    s->name, s->memory_kib);
+    if (s->shared_kib % 4)
+        return fail(p,
+                    "/servers/%s: property 'shared-memory-kib' is %u, not a multiple of 4 "
+                    "(pages)",
+                    s->name, s->shared_kib);
+    return parse_restart(p, node, s) && parse_misc(p, node, s);
+}
+
+bool bindings_parse(const void *fdt, struct system_desc *out, char *why, size_t why_size)
+{
+    struct parser p = {.fdt = fdt, .out = out, .why = why, .why_size = why_size};
+    memset(out, 0, sizeof(*out));
+    if (why_size)
+        why[0] = '\0';
+    int servers = fdt_path_offset(fdt, "/servers");
+    if (servers == -FDT_ERR_NOTFOUND)
+        return true;
+    if (servers < 0)
+        return fail(&p, "/servers: unreadable (%s)", fdt_strerror(servers));
+
+    int node;
+    fdt_for_each_subnode(node, fdt, servers)
+    {
+        const char *name = fdt_get_name(fdt, node, NULL);
+        if (!name)
+            return fail(&p, "/servers: unreadable child node");
+        if (out->count == INIT_MAX_SERVERS)
+            return fail(&p, "/servers: more than %u servers", INIT_MAX_SERVERS);
+        if (strlen(name) >= VIREO_SERVER_NAME_LEN)
+            return fail(&p, "/servers/%s: node name longer than %u characters", name,
+                        VIREO_SERVER_NAME_LEN - 1);
+        struct server_desc *s = &out->servers[out->count];
+        memcpy(s->name, name, strlen(name) + 1);
+        p.nodes[out->count++] = node;
+        if (!parse_server(&p, node, s))
+            return false;
+    }
+    /* References need every node's index: a second pass. */
+    for (u32 i = 0; i < out->count; i++) {
+        struct server_desc *s = &out->servers[i];
+        if (!get_refs(&p, p.nodes[i], i, "calls", VIREO_SERVER_MAX_CALLS, s->calls,
+                      &s->call_count) ||
+            !get_refs(&p, p.nodes[i], i, "delegate-to", VIREO_SERVER_MAX_PEERS, s->peers,
+                      &s->peer_count))
+            return false;
+        for (u32 k = 0; k < s->call_count; k++) {
+            if (!out->servers[s->calls[k]].provides_portal)
+                return fail(&p,
+                            "/servers/%s: property 'calls' names %s, which has no "
+                            "provides-portal",
+                            s->name, out->servers[s->calls[k]].name);
+        }
+    }
+    return true;
+}
+
+/* Skips one word w and the spaces after it; NULL if text does not start
+ * with it. */
+static const char *word(const char *text, const char *w)
+{
+    size_t n = strlen(w);
+    if (strncmp(text, w, n) != 0 || (text[n] != ' ' && text[n] != '\0'))
+        return NULL;
+    text += n;
+    while (*text == ' ')
+        text++;
+    return text;
+}
+
+static const char *number(const char *text, u64 *v)
+{
+    char *end;
+    if (*text < '0' || *text > '9')
+        return NULL;
+    *v = strtoul(text, &end, 0);
+    if (end == text || (*end != ' ' && *end != '\0'))
+        return NULL;
+    while (*end == ' ')
+        end++;
+    return end;
+}
+
+bool expectation_parse(const char *text, struct expectation *out)
+{
+    struct expectation e = {0};
+    const char *t = word(text, "fault");
+    if (t) {
+        e.fault = true;
+        const char *at = word(t, "at");
+        if (at) {
+            t = number(at, &e.fault_at);
+            if (!t)
+                return false;
+            e.fault_at_set = true;
+        }
+        if (*t == '\0') {
+            *out = e;
+            return true;
+        }
+        t = word(t, "then");
+        if (!t)
+            return false;
+    } else {
+        t = text;
+    }
+    t = word(t, "exit");
+    if (!t)
+        return false;
+    t = number(t, &e.exit_status);
+    if (!t || *t != '\0')
+        return false;
+    e.exit = true;
+    *out = e;
+    return true;
+}
