@@ -48,8 +48,10 @@
  * thread stays blocked until the handler replies, and runs on the SC it
  * ran on (the call lends it as any call does). The reply's word 0 is a
  * enum vireo_fault_action; a reply without words, or with any other value,
- * stops the thread. Without a usable fault portal there (empty, not a
- * portal, no CALL right, its handler gone or waiting for the thread), or
+ * stops the thread. The kernel needs no right on the portal: a supervisor
+ * delegates it with none, so that the thread cannot call it itself and
+ * forge a fault message. Without a usable fault portal there (empty, not a
+ * portal, its handler gone or waiting for the thread), or
  * when the handler dies before replying, the thread is stopped for good
  * and the kernel logs a line naming its PD, its EC number and the fault;
  * if the thread is init's, the system stops (abi/vireo/syscall.h, exit).

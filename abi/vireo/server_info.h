@@ -16,7 +16,8 @@
  * and %rsp = VIREO_SERVER_STACK_TOP.
  *
  * Its capability space holds exactly what its node lists:
- *   - VIREO_SEL_FAULT_PT (abi/vireo/ipc.h): its fault portal, CALL only;
+ *   - VIREO_SEL_FAULT_PT (abi/vireo/ipc.h): its fault portal, without
+ *     rights (the kernel delivers its faults; it cannot call it itself);
  *   - calls[i].sel: a CALL-only portal of each server in `calls`;
  *   - peers[i].sel: a DELEGATE_INTO-only PD capability of each server in
  *     `delegate-to`;

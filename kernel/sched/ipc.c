@@ -339,14 +339,21 @@ void ipc_fault(struct obj_ec *ec, u32 kind, u32 vector, u64 error, u64 address)
     ec->fault_vector = (u8)vector;
     ec->fault_error = error;
     ec->fault_address = address;
-    struct obj_pt *pt;
+    /* The kernel uses the portal for where it sits, not for a right the
+     * faulting PD holds: init delegates it with no rights, so a server
+     * cannot call it and forge a fault message. */
+    struct obj_node *node;
+    const struct obj_pt *pt = NULL;
     const char *why = NULL;
-    if (obj_lookup_portal(ec->pd, VIREO_SEL_FAULT_PT, &pt) != VIREO_OK)
+    if (obj_lookup(ec->pd, VIREO_SEL_FAULT_PT, VIREO_CAP_PT, 0, &node) != VIREO_OK) {
         why = "no fault portal";
-    else if (!handler_usable(pt->ec))
-        why = "its fault handler is gone";
-    else if (sched_in_chain(pt->ec, ec))
-        why = "its fault handler is itself or waits for it";
+    } else {
+        pt = (const struct obj_pt *)node->u.obj;
+        if (!handler_usable(pt->ec))
+            why = "its fault handler is gone";
+        else if (sched_in_chain(pt->ec, ec))
+            why = "its fault handler is itself or waits for it";
+    }
     if (why) {
         rt_fault_unhandled(ec, why);
         ipc_ec_stop(ec);

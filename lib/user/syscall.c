@@ -44,9 +44,9 @@ enum vireo_status sys_reply_wait(u64 words, u64 *badge)
     return (enum vireo_status)syscall6(VIREO_SYS_REPLY_WAIT, words, 0, 0, 0, 0, 0, badge);
 }
 
-enum vireo_status sys_create_pd(u64 dst, u64 pd, u64 quota, u64 flags)
+enum vireo_status sys_create_pd(u64 dst, u64 pd, u64 quota, u64 flags, const char *name)
 {
-    return SYS(VIREO_SYS_CREATE_PD, dst, pd, quota, flags, 0, 0);
+    return SYS(VIREO_SYS_CREATE_PD, dst, pd, quota, flags, (u64)name, 0);
 }
 
 enum vireo_status sys_create_ec(u64 dst, u64 pd, u64 utcb_page, u64 ip, u64 sp, u64 flags)

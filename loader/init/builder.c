@@ -8,6 +8,7 @@
 #include <vireo/format.h>
 #include <vireo/ipc.h>
 #include <vireo/sys.h>
+#include <vireo/syscall.h>
 #include <vireo/utcb.h>
 #include <string.h>
 
@@ -192,9 +193,11 @@ static bool give_own_caps(struct init_ctx *c, struct server_rt *r, char *why, si
     r->fault_pt = take_sel(c);
     if (!step(sys_create_pt(r->fault_pt, r->pd, c->sup_ec, r->id, 0), "creating the fault portal",
               why, why_size) ||
-        !step(sys_delegate(r->pd, vireo_crd(VIREO_CRD_OBJ, VIREO_PT_CALL, r->fault_pt), 0, 0,
-                           VIREO_SEL_FAULT_PT),
-              "delegating the fault portal", why, why_size))
+        /* No rights: the kernel delivers faults through it, the server
+         * itself cannot call it (so it cannot forge a fault). */
+        !step(
+            sys_delegate(r->pd, vireo_crd(VIREO_CRD_OBJ, 0, r->fault_pt), 0, 0, VIREO_SEL_FAULT_PT),
+            "delegating the fault portal", why, why_size))
         return false;
     if (d->own_pd && !step(sys_delegate(r->pd, vireo_crd(VIREO_CRD_OBJ, VIREO_PD_CREATE, r->pd), 0,
                                         0, VIREO_SERVER_SEL_OWN_PD),
@@ -224,9 +227,13 @@ bool builder_build(struct init_ctx *c, u32 i, char *why, size_t why_size)
         goto fail;
     fill_memory(c, r);
 
+    /* The kernel prefixes the server's console lines with this name; node
+     * names may be longer than a console name. */
+    char console_name[VIREO_PD_NAME_MAX + 1];
+    snformat(console_name, sizeof(console_name), "%s", d->name);
     r->pd = take_sel(c);
-    if (!step(sys_create_pd(r->pd, VIREO_INIT_SEL_PD, d->quota, 0), "creating the PD", why,
-              why_size) ||
+    if (!step(sys_create_pd(r->pd, VIREO_INIT_SEL_PD, d->quota, 0, console_name), "creating the PD",
+              why, why_size) ||
         !map_server(r, why, why_size))
         goto fail;
     r->ec = take_sel(c);

@@ -11,6 +11,9 @@ void sel_init(struct sel_pool *s, u64 first)
     /* Never hand out init's own fault-portal slot: what sat there would
      * receive init's faults. */
     s->used[VIREO_SEL_FAULT_PT / 64] |= 1ull << (VIREO_SEL_FAULT_PT % 64);
+    /* Nor the capabilities of init's own thread and time (abi/vireo/cap.h). */
+    s->used[VIREO_INIT_SEL_EC / 64] |= 1ull << (VIREO_INIT_SEL_EC % 64);
+    s->used[VIREO_INIT_SEL_SC / 64] |= 1ull << (VIREO_INIT_SEL_SC % 64);
 }
 
 u64 sel_alloc(struct sel_pool *s)

@@ -11,7 +11,7 @@ int main(void)
     u64 pt = server_call_sel(info, "echo");
     u32 echo_id = server_ref_id(info, "echo");
     if (pt == VIREO_SERVER_SEL_NONE)
-        user_fatal("%s: no portal to echo\n", info->name);
+        user_fatal("no portal to echo\n");
     u64 calls = info->arg ? info->arg : 1000;
     u64 seed = 0x1234567ull + info->id, *msg = user_utcb->msg;
     for (u64 n = 0; n < calls; n++) {
@@ -22,23 +22,21 @@ int main(void)
             msg[i] = first + i * n;
         enum vireo_status s = sys_call(pt, words);
         if (s != VIREO_OK)
-            user_fatal("%s: call %llu failed: %s\n", info->name, (unsigned long long)n,
-                       vireo_status_name(s));
+            user_fatal("call %llu failed: %s\n", (unsigned long long)n, vireo_status_name(s));
         if (user_utcb->head.msg_words != words || msg[0] != echo_id)
-            user_fatal("%s: call %llu: reply of %llu words, badge %llu; expected %llu, %u\n",
-                       info->name, (unsigned long long)n,
-                       (unsigned long long)user_utcb->head.msg_words, (unsigned long long)msg[0],
-                       (unsigned long long)words, echo_id);
+            user_fatal("call %llu: reply of %llu words, badge %llu; expected %llu, %u\n",
+                       (unsigned long long)n, (unsigned long long)user_utcb->head.msg_words,
+                       (unsigned long long)msg[0], (unsigned long long)words, echo_id);
         for (u64 i = 1; i < words; i++) {
             if (msg[i] != echo_transform(first + i * n, i))
-                user_fatal("%s: call %llu: reply word %llu is wrong\n", info->name,
-                           (unsigned long long)n, (unsigned long long)i);
+                user_fatal("call %llu: reply word %llu is wrong\n", (unsigned long long)n,
+                           (unsigned long long)i);
         }
     }
-    printf("%s: %llu calls, all replies correct\n", info->name, (unsigned long long)calls);
+    printf("%llu calls, all replies correct\n", (unsigned long long)calls);
     msg[0] = ECHO_OP_DONE;
     enum vireo_status s = sys_call(pt, 1);
     if (s != VIREO_OK && s != VIREO_E_ABORTED) /* aborted: echo quit on our word */
-        user_fatal("%s: done call failed: %s\n", info->name, vireo_status_name(s));
+        user_fatal("done call failed: %s\n", vireo_status_name(s));
     return 0;
 }

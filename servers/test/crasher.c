@@ -10,10 +10,10 @@ int main(void)
 {
     const struct vireo_server_info *info = server_start();
     if (info->restarts == 0) {
-        printf("crasher: run 0, touching %#llx\n", CRASH_ADDR);
+        printf("run 0, touching %#llx\n", CRASH_ADDR);
         *(volatile u64 *)CRASH_ADDR = 1;
-        user_fatal("crasher: the write to %#llx did not fault\n", CRASH_ADDR);
+        user_fatal("the write to %#llx did not fault\n", CRASH_ADDR);
     }
-    printf("crasher: restarted (run %u), exiting cleanly\n", info->restarts);
+    printf("restarted (run %u), exiting cleanly\n", info->restarts);
     return 0;
 }

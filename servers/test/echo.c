@@ -19,8 +19,8 @@ static u64 handle(void *ctx, u64 badge, struct vireo_utcb *utcb, u64 words)
     }
     if (utcb->msg[0] == ECHO_OP_DONE) {
         if (++st->done >= st->clients) {
-            printf("%s: %llu calls from %llu clients, quitting\n", st->info->name,
-                   (unsigned long long)st->calls, (unsigned long long)st->done);
+            printf("%llu calls from %llu clients, quitting\n", (unsigned long long)st->calls,
+                   (unsigned long long)st->done);
             sys_exit(0);
         }
         utcb->msg[0] = badge;
@@ -43,7 +43,6 @@ int main(void)
     static struct echo_state st;
     st.info = server_start();
     st.clients = st.info->arg ? st.info->arg : 1;
-    printf("%s: serving as id %u for %llu clients\n", st.info->name, st.info->id,
-           (unsigned long long)st.clients);
+    printf("serving as id %u for %llu clients\n", st.info->id, (unsigned long long)st.clients);
     ipc_serve(user_utcb, handle, &st);
 }

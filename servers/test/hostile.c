@@ -85,7 +85,7 @@ int main(void)
     const struct vireo_server_info *info = server_start();
     u64 total = info->arg ? info->arg : 20000;
     seed = 0x9e3779b97f4a7c15ull ^ ((u64)info->id << 32 | info->restarts) ^ total;
-    printf("hostile: %llu random system calls, seed %#llx\n", (unsigned long long)total,
+    printf("%llu random system calls, seed %#llx\n", (unsigned long long)total,
            (unsigned long long)seed);
     u64 counts[VIREO_STATUS_COUNT + 1] = {0};
     for (u64 n = 0; n < total;) {
@@ -102,9 +102,9 @@ int main(void)
     }
     for (u64 s = 0; s <= VIREO_STATUS_COUNT; s++) {
         if (counts[s])
-            printf("hostile: %s: %llu\n", s < VIREO_STATUS_COUNT ? vireo_status_name(s) : "other",
+            printf("%s: %llu\n", s < VIREO_STATUS_COUNT ? vireo_status_name(s) : "other",
                    (unsigned long long)counts[s]);
     }
-    printf("hostile: %llu calls done, exiting cleanly\n", (unsigned long long)total);
+    printf("%llu calls done, exiting cleanly\n", (unsigned long long)total);
     return 0;
 }

@@ -25,6 +25,6 @@ int main(void);
 int main(void)
 {
     const struct vireo_server_info *info = server_start();
-    printf("peer: serving as id %u\n", info->id);
+    printf("serving as id %u\n", info->id);
     ipc_serve(user_utcb, handle, NULL);
 }

@@ -16,7 +16,7 @@ int main(void)
     u64 pt = server_call_sel(info, "peer"), pd = server_peer_sel(info, "peer");
     if (pt == VIREO_SERVER_SEL_NONE || pd == VIREO_SERVER_SEL_NONE ||
         info->shared_sel == VIREO_SERVER_SEL_NONE)
-        user_fatal("sharer: needs calls, delegate-to and shared memory for peer\n");
+        user_fatal("needs calls, delegate-to and shared memory for peer\n");
     volatile u64 *page = (volatile u64 *)info->shared_addr;
     const u64 pattern = 0x5ab1e5ab1e000000ull | info->id;
     page[0] = pattern;
@@ -25,29 +25,28 @@ int main(void)
     u64 crd = vireo_crd(VIREO_CRD_MEM, VIREO_MEM_R | VIREO_MEM_W, info->shared_sel);
     enum vireo_status s = sys_delegate(pd, crd, 0, 1, PEER_SHARED_ADDR / VIREO_PAGE_SIZE);
     if (s != VIREO_OK)
-        user_fatal("sharer: mapping into peer failed: %s\n", vireo_status_name(s));
+        user_fatal("mapping into peer failed: %s\n", vireo_status_name(s));
     u64 msg[3] = {PEER_OP_CHECK, PEER_SHARED_ADDR, pattern}, ok = 0;
     s = ipc_call(pt, msg, 3, &ok, 1, NULL);
     if (s != VIREO_OK || ok != 1 || page[1] != ~pattern)
-        user_fatal("sharer: peer did not share the page (%s, ok %llu)\n", vireo_status_name(s),
+        user_fatal("peer did not share the page (%s, ok %llu)\n", vireo_status_name(s),
                    (unsigned long long)ok);
-    printf("sharer: peer shares the page at %#llx both ways\n", PEER_SHARED_ADDR);
+    printf("peer shares the page at %#llx both ways\n", PEER_SHARED_ADDR);
 
     /* Without VIREO_REVOKE_SELF: the peer's mapping goes, our own stays. */
     s = sys_revoke(vireo_crd(VIREO_CRD_OBJ, 0, info->shared_sel), 0);
     if (s != VIREO_OK)
-        user_fatal("sharer: revoke failed: %s\n", vireo_status_name(s));
+        user_fatal("revoke failed: %s\n", vireo_status_name(s));
     if (page[0] != pattern)
-        user_fatal("sharer: own mapping lost by the revoke\n");
-    printf("sharer: revoked the peer's mapping\n");
+        user_fatal("own mapping lost by the revoke\n");
+    printf("revoked the peer's mapping\n");
 
     u64 touch[2] = {PEER_OP_TOUCH, PEER_SHARED_ADDR}, seen = 0;
     s = ipc_call(pt, touch, 2, &seen, 1, NULL);
     if (s == VIREO_OK)
-        user_fatal("sharer: FAIL: peer still read %#llx after the revoke\n",
-                   (unsigned long long)seen);
+        user_fatal("FAIL: peer still read %#llx after the revoke\n", (unsigned long long)seen);
     if (s != VIREO_E_ABORTED)
-        user_fatal("sharer: touch call failed: %s\n", vireo_status_name(s));
-    printf("sharer: peer faulted on the revoked page, as expected\n");
+        user_fatal("touch call failed: %s\n", vireo_status_name(s));
+    printf("peer faulted on the revoked page, as expected\n");
     return 0;
 }

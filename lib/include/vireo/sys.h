@@ -15,7 +15,8 @@ enum vireo_status sys_call(u64 pt, u64 words);
 /* Replies with msg[0..words) (if handling a call), then waits; *badge (may
  * be NULL) is the badge of the portal the next call came through. */
 enum vireo_status sys_reply_wait(u64 words, u64 *badge);
-enum vireo_status sys_create_pd(u64 dst, u64 pd, u64 quota, u64 flags);
+/* name: the PD's console name (abi/vireo/syscall.h), or NULL. */
+enum vireo_status sys_create_pd(u64 dst, u64 pd, u64 quota, u64 flags, const char *name);
 enum vireo_status sys_create_ec(u64 dst, u64 pd, u64 utcb_page, u64 ip, u64 sp, u64 flags);
 enum vireo_status sys_create_sc(u64 dst, u64 pd, u64 ec, u64 priority, u64 budget_us);
 enum vireo_status sys_create_pt(u64 dst, u64 pd, u64 ec, u64 badge, u64 mtd);

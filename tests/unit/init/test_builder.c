@@ -51,8 +51,9 @@ static u64 sys(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, u64 *resu
 }
 
 /* The runtime's stubs, as the builder calls them. */
-enum vireo_status sys_create_pd(u64 dst, u64 pd, u64 quota, u64 flags)
+enum vireo_status sys_create_pd(u64 dst, u64 pd, u64 quota, u64 flags, const char *name)
 {
+    (void)name; /* the model has no console */
     return sys(VIREO_SYS_CREATE_PD, dst, pd, quota, flags, 0, 0, NULL);
 }
 enum vireo_status sys_create_ec(u64 dst, u64 pd, u64 utcb_page, u64 ip, u64 sp, u64 flags)
@@ -196,7 +197,8 @@ static void test_build_and_teardown(void)
 
     /* Exactly what each node lists. */
     u64 call = (u64)VIREO_CAP_PT << 8 | VIREO_PT_CALL;
-    CHECK_EQ_U64(cap_of(0, VIREO_SEL_FAULT_PT), call);
+    /* The fault portal without rights: the server cannot call it. */
+    CHECK_EQ_U64(cap_of(0, VIREO_SEL_FAULT_PT), (u64)VIREO_CAP_PT << 8);
     CHECK_EQ_U64(caps_in(0), 1);
     CHECK_EQ_U64(cap_of(1, VIREO_SERVER_SEL_CALL0), call);
     CHECK_EQ_U64(caps_in(1), 2);
