@@ -1,6 +1,7 @@
 #include "virt_detect.h"
 #include <vireo/format.h>
 #include <vireo/x86/msr.h>
+#include <vireo/x86/vmcs.h>
 #include <x86/cpu.h> /* CPUID bit names only */
 
 static bool allowed1(u64 ctls, u64 bit)
@@ -10,12 +11,13 @@ static bool allowed1(u64 ctls, u64 bit)
 
 bool vmx_has_secondary_controls(u64 procbased)
 {
-    return allowed1(procbased, VMX_PROC_ACTIVATE_SECONDARY);
+    return allowed1(procbased, VIREO_BIT(VMX_PROC, SECONDARY_CTLS));
 }
 
 bool vmx_has_ept_or_vpid(u64 procbased2)
 {
-    return allowed1(procbased2, VMX_PROC2_EPT) || allowed1(procbased2, VMX_PROC2_VPID);
+    return allowed1(procbased2, VIREO_BIT(VMX_PROC2, EPT)) ||
+           allowed1(procbased2, VIREO_BIT(VMX_PROC2, VPID));
 }
 
 static bool vmx_proc2(const struct vmx_probe *v, u64 bit)
@@ -58,11 +60,11 @@ static bool vmx_usable(const struct vmx_probe *v, struct virt_result *r, char *w
     }
     char missing[96] = "";
     size_t len = 0;
-    if (!vmx_proc2(v, VMX_PROC2_EPT))
+    if (!vmx_proc2(v, VIREO_BIT(VMX_PROC2, EPT)))
         list_add(missing, sizeof(missing), &len, "EPT");
-    if (!vmx_proc2(v, VMX_PROC2_VPID))
+    if (!vmx_proc2(v, VIREO_BIT(VMX_PROC2, VPID)))
         list_add(missing, sizeof(missing), &len, "VPID");
-    if (!vmx_proc2(v, VMX_PROC2_UNRESTRICTED_GUEST))
+    if (!vmx_proc2(v, VIREO_BIT(VMX_PROC2, UNRESTRICTED_GUEST)))
         list_add(missing, sizeof(missing), &len, "unrestricted guest");
     if (len) {
         snformat(why, size, "VT-x lacks %s", missing);
@@ -160,7 +162,7 @@ void virt_format_details(const struct virt_probe *p, const struct virt_result *r
                  yes_no(ept_cap(v, VMX_EPT_CAP_WB)), yes_no(ept_cap(v, VMX_EPT_CAP_2M)),
                  yes_no(ept_cap(v, VMX_EPT_CAP_1G)), yes_no(ept_cap(v, VMX_EPT_CAP_AD)),
                  yes_no(ept_cap(v, VMX_EPT_CAP_INVEPT)), yes_no(ept_cap(v, VMX_EPT_CAP_INVVPID)),
-                 yes_no(allowed1(v->pinbased, VMX_PIN_PREEMPTION_TIMER)));
+                 yes_no(allowed1(v->pinbased, VIREO_BIT(VMX_PIN, PREEMPTION_TIMER))));
         break;
     case VIREO_VIRT_SVM:
         snformat(buf, size,

@@ -71,12 +71,7 @@ enum vireo_msr {
 /* IA32_VMX_BASIC: the true-controls MSRs exist when bit 55 is set. */
 #define VMX_BASIC_TRUE_CTLS (1ull << 55)
 /* Control MSRs: allowed-0 settings in bits 31:0, allowed-1 in 63:32. */
-#define VMX_CTLS_ALLOWED1_SHIFT      32
-#define VMX_PIN_PREEMPTION_TIMER     (1ull << 6)
-#define VMX_PROC_ACTIVATE_SECONDARY  (1ull << 31)
-#define VMX_PROC2_EPT                (1ull << 1)
-#define VMX_PROC2_VPID               (1ull << 5)
-#define VMX_PROC2_UNRESTRICTED_GUEST (1ull << 7)
+#define VMX_CTLS_ALLOWED1_SHIFT 32
 /* IA32_VMX_EPT_VPID_CAP */
 #define VMX_EPT_CAP_WALK_4  (1ull << 6)
 #define VMX_EPT_CAP_WB      (1ull << 14)

@@ -1,6 +1,7 @@
 /* The virtualization decision, fed with capability values. */
 #include "check.h"
 #include "virt_detect.h"
+#include <vireo/x86/vmcs.h>
 #include <stdio.h>
 #include <string.h>
 #include <vireo/x86/msr.h>
@@ -14,9 +15,10 @@ static struct virt_probe good_vmx(void)
     p.vmx.cpuid_vmx = true;
     p.vmx.feature_control = FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX_OUTSIDE_SMX;
     p.vmx.basic = 0x2b | VMX_BASIC_TRUE_CTLS;
-    p.vmx.pinbased = A1(VMX_PIN_PREEMPTION_TIMER | 0x16);
-    p.vmx.procbased = A1(VMX_PROC_ACTIVATE_SECONDARY | 0x1000);
-    p.vmx.procbased2 = A1(VMX_PROC2_EPT | VMX_PROC2_VPID | VMX_PROC2_UNRESTRICTED_GUEST);
+    p.vmx.pinbased = A1(VIREO_BIT(VMX_PIN, PREEMPTION_TIMER) | 0x16);
+    p.vmx.procbased = A1(VIREO_BIT(VMX_PROC, SECONDARY_CTLS) | 0x1000);
+    p.vmx.procbased2 = A1(VIREO_BIT(VMX_PROC2, EPT) | VIREO_BIT(VMX_PROC2, VPID) |
+                          VIREO_BIT(VMX_PROC2, UNRESTRICTED_GUEST));
     p.vmx.ept_vpid_cap = VMX_EPT_CAP_WALK_4 | VMX_EPT_CAP_WB | VMX_EPT_CAP_2M | VMX_EPT_CAP_1G |
                          VMX_EPT_CAP_INVEPT | VMX_EPT_CAP_AD | VMX_EPT_CAP_INVVPID;
     return p;
@@ -99,15 +101,15 @@ int main(void)
     CHECK(strstr(r.reason, "lacks secondary processor-based controls") != NULL);
 
     p = good_vmx();
-    p.vmx.procbased2 &= ~A1(VMX_PROC2_EPT);
+    p.vmx.procbased2 &= ~A1(VIREO_BIT(VMX_PROC2, EPT));
     run(&p);
     EXPECT_STR(summary, NONE_WITH("VT-x lacks EPT"));
     p = good_vmx();
-    p.vmx.procbased2 &= ~A1(VMX_PROC2_VPID);
+    p.vmx.procbased2 &= ~A1(VIREO_BIT(VMX_PROC2, VPID));
     run(&p);
     EXPECT_STR(r.reason, "VT-x lacks VPID");
     p = good_vmx();
-    p.vmx.procbased2 &= ~A1(VMX_PROC2_UNRESTRICTED_GUEST);
+    p.vmx.procbased2 &= ~A1(VIREO_BIT(VMX_PROC2, UNRESTRICTED_GUEST));
     run(&p);
     EXPECT_STR(r.reason, "VT-x lacks unrestricted guest");
     p = good_vmx();
@@ -115,7 +117,8 @@ int main(void)
     run(&p);
     EXPECT_STR(r.reason, "VT-x lacks EPT, VPID, unrestricted guest");
     /* allowed-0 bits (low half) do not count as available */
-    p.vmx.procbased2 = VMX_PROC2_EPT | VMX_PROC2_VPID | VMX_PROC2_UNRESTRICTED_GUEST;
+    p.vmx.procbased2 = VIREO_BIT(VMX_PROC2, EPT) | VIREO_BIT(VMX_PROC2, VPID) |
+                       VIREO_BIT(VMX_PROC2, UNRESTRICTED_GUEST);
     run(&p);
     CHECK_EQ_U64(r.kind, VIREO_VIRT_NONE);
 
@@ -158,7 +161,7 @@ int main(void)
     /* Both flags: unusable VT-x falls back to usable AMD-V; both bad -> both reasons. */
     p = good_svm();
     p.vmx = good_vmx().vmx;
-    p.vmx.procbased2 &= ~A1(VMX_PROC2_EPT);
+    p.vmx.procbased2 &= ~A1(VIREO_BIT(VMX_PROC2, EPT));
     run(&p);
     CHECK_EQ_U64(r.kind, VIREO_VIRT_SVM);
     p.svm.features = 0;
@@ -166,10 +169,10 @@ int main(void)
     EXPECT_STR(r.reason, "VT-x lacks EPT; AMD-V lacks NPT");
 
     /* Probe helpers. */
-    CHECK(vmx_has_secondary_controls(A1(VMX_PROC_ACTIVATE_SECONDARY)));
-    CHECK(!vmx_has_secondary_controls(VMX_PROC_ACTIVATE_SECONDARY));
-    CHECK(vmx_has_ept_or_vpid(A1(VMX_PROC2_VPID)));
-    CHECK(!vmx_has_ept_or_vpid(A1(VMX_PROC2_UNRESTRICTED_GUEST)));
+    CHECK(vmx_has_secondary_controls(A1(VIREO_BIT(VMX_PROC, SECONDARY_CTLS))));
+    CHECK(!vmx_has_secondary_controls(VIREO_BIT(VMX_PROC, SECONDARY_CTLS)));
+    CHECK(vmx_has_ept_or_vpid(A1(VIREO_BIT(VMX_PROC2, VPID))));
+    CHECK(!vmx_has_ept_or_vpid(A1(VIREO_BIT(VMX_PROC2, UNRESTRICTED_GUEST))));
 
     return check_report("kernel_virt_detect");
 }

@@ -1,0 +1,111 @@
+/*
+ * The device protocol: IPC messages between a VMM and the device server
+ * (servers/devices/). All words are in the UTCB message area
+ * (abi/vireo/utcb.h); the caller is identified by its portal's badge.
+ *
+ * Access (VMM calls the device server's portal):
+ *   request  msg[0] header: VIREO_DEVHDR (op, size in bytes)
+ *            msg[1] port (IO_*) or guest-physical address (MMIO_*)
+ *            msg[2] value to write (WRITE ops; low `size` bytes)
+ *   reply    msg[0] enum vireo_dev_status
+ *            msg[1] value read (READ ops; all ones where nothing answers)
+ *            msg[2] stop status (VIREO_DEV_STOP: end the VM with it)
+ *            msg[3] n, the number of interrupt-line updates that follow
+ *            msg[4 .. 4+n) line updates (VIREO_DEVLINE)
+ *
+ * Interrupt lines (device server calls the VMM's portal, for changes that
+ * happen outside an access, such as UART input):
+ *   request  msg[0] header with op VIREO_DEV_OP_LINES, size 0
+ *            msg[1] n, then msg[2 .. 2+n) line updates
+ *   reply    msg[0] enum vireo_dev_status
+ *
+ * Line updates carry the level after the change, in order; a PULSE is an
+ * edge with no lasting level (an edge-triggered interrupt).
+ */
+#ifndef VIREO_ABI_DEVPROTO_H
+#define VIREO_ABI_DEVPROTO_H
+
+#include <vireo/bitfield.h>
+#include <vireo/utcb.h>
+
+#define VIREO_DEV_OP_TABLE(X)                                                                      \
+    X(IO_READ, 1)                                                                                  \
+    X(IO_WRITE, 2)                                                                                 \
+    X(MMIO_READ, 3)                                                                                \
+    X(MMIO_WRITE, 4)                                                                               \
+    X(LINES, 5)
+enum vireo_dev_op {
+#define VIREO_DEV_OP_ENUM_(name, n) VIREO_DEV_OP_##name = (n),
+    VIREO_DEV_OP_TABLE(VIREO_DEV_OP_ENUM_)
+#undef VIREO_DEV_OP_ENUM_
+};
+
+#define VIREO_DEV_STATUS_TABLE(X)                                                                  \
+    X(OK, 0)          /* done */                                                                   \
+    X(NO_DEVICE, 1)   /* nothing claims the address: reads gave all ones, writes were dropped */   \
+    X(BAD_REQUEST, 2) /* unknown op, bad size or word count: nothing done */                       \
+    X(STOP, 3)        /* done, and a device asks to end the VM (msg[2] = status) */
+enum vireo_dev_status {
+#define VIREO_DEV_STATUS_ENUM_(name, n) VIREO_DEV_##name = (n),
+    VIREO_DEV_STATUS_TABLE(VIREO_DEV_STATUS_ENUM_)
+#undef VIREO_DEV_STATUS_ENUM_
+};
+
+/* msg[0] of a request. SIZE: 1, 2 or 4 for I/O; 1, 2, 4 or 8 for MMIO. */
+#define VIREO_DEVHDR_LAYOUT(X, p)                                                                  \
+    X(p, OP, 0, 8)                                                                                 \
+    X(p, SIZE, 8, 4)
+VIREO_LAYOUT(VIREO_DEVHDR, VIREO_DEVHDR_LAYOUT);
+
+/* A line update. LINE: the interrupt input (GSI) as the system description
+ * numbers it; KIND: enum vireo_dev_line_kind. */
+#define VIREO_DEVLINE_LAYOUT(X, p)                                                                 \
+    X(p, LINE, 0, 16)                                                                              \
+    X(p, KIND, 16, 2)
+VIREO_LAYOUT(VIREO_DEVLINE, VIREO_DEVLINE_LAYOUT);
+enum vireo_dev_line_kind {
+    VIREO_LINE_LOW = 0,
+    VIREO_LINE_HIGH = 1,
+    VIREO_LINE_PULSE = 2,
+};
+
+/* Word indices. */
+enum {
+    VIREO_DEV_REQ_HDR = 0,
+    VIREO_DEV_REQ_ADDR = 1,
+    VIREO_DEV_REQ_VALUE = 2,
+    VIREO_DEV_REQ_WORDS = 3,
+
+    VIREO_DEV_REP_STATUS = 0,
+    VIREO_DEV_REP_VALUE = 1,
+    VIREO_DEV_REP_STOP = 2,
+    VIREO_DEV_REP_NLINES = 3,
+    VIREO_DEV_REP_LINES = 4,
+
+    VIREO_DEV_LINES_HDR = 0,
+    VIREO_DEV_LINES_N = 1,
+    VIREO_DEV_LINES_FIRST = 2,
+};
+
+/* Most line updates one message carries (an IOAPIC's 24 inputs). */
+#define VIREO_DEV_MAX_LINES       24u
+#define VIREO_DEV_REP_MAX_WORDS   (VIREO_DEV_REP_LINES + VIREO_DEV_MAX_LINES)
+#define VIREO_DEV_LINES_MAX_WORDS (VIREO_DEV_LINES_FIRST + VIREO_DEV_MAX_LINES)
+_Static_assert(VIREO_DEV_REP_MAX_WORDS <= VIREO_MSG_WORDS, "a device reply fits the UTCB");
+_Static_assert(VIREO_DEV_LINES_MAX_WORDS <= VIREO_MSG_WORDS, "a line message fits the UTCB");
+
+static inline u64 vireo_devhdr(u32 op, u32 size)
+{
+    return VIREO_PUT(VIREO_DEVHDR, OP, op) | VIREO_PUT(VIREO_DEVHDR, SIZE, size);
+}
+static inline u64 vireo_devline(u32 line, u32 kind)
+{
+    return VIREO_PUT(VIREO_DEVLINE, LINE, line) | VIREO_PUT(VIREO_DEVLINE, KIND, kind);
+}
+/* All ones in the low `size` bytes (what an access nobody answers reads). */
+static inline u64 vireo_dev_ones(u32 size)
+{
+    return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
+}
+
+#endif

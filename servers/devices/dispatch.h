@@ -1,0 +1,34 @@
+/*
+ * The device server's protocol handling (abi/vireo/devproto.h), kept free
+ * of system calls so host tests drive it: a request message in, a reply
+ * message out. Line changes and stop requests that models report during a
+ * request ride in its reply; those reported between requests (input) wait
+ * until dev_dispatch_take_lines() packs them for a LINES call to the VMM.
+ */
+#ifndef VIREO_DEVICES_DISPATCH_H
+#define VIREO_DEVICES_DISPATCH_H
+
+#include <vireo/devproto.h>
+
+#include "dev.h"
+#include "port_bus.h"
+
+struct dev_dispatch {
+    struct port_bus *bus;
+    struct dev_sink sink;          /* give &sink to every model */
+    u64 line[VIREO_DEV_MAX_LINES]; /* pending updates, VIREO_DEVLINE, oldest first */
+    unsigned lines;
+    unsigned lines_dropped; /* more distinct lines changed than a message holds */
+    bool stop;
+    u64 stop_status;
+};
+
+void dev_dispatch_init(struct dev_dispatch *d, struct port_bus *bus);
+/* Handles msg[0..words); writes the reply to reply[] (room for
+ * VIREO_DEV_REP_MAX_WORDS) and returns its word count. */
+u64 dev_dispatch_handle(struct dev_dispatch *d, const u64 *msg, u64 words, u64 *reply);
+/* Packs pending line updates into a LINES message (room for
+ * VIREO_DEV_LINES_MAX_WORDS); returns its word count, 0 if none pending. */
+u64 dev_dispatch_take_lines(struct dev_dispatch *d, u64 *msg);
+
+#endif
