@@ -72,6 +72,20 @@ enum vireo_status pt_map_large(u64 pml4, u64 virt, u64 phys, u64 flags)
     return map_at_level(pml4, virt, phys, flags, 2, LARGE_PAGE_SIZE);
 }
 
+unsigned pt_tables_missing(u64 pml4, u64 virt)
+{
+    u64 *table = table_at(pml4);
+    for (int level = 4; level > 1; level--) {
+        u64 entry = table[PT_INDEX(virt, level)];
+        if (!(entry & PTE_P))
+            return (unsigned)(level - 1);
+        if (entry & PTE_PS)
+            return 0; /* covered by a large page: pt_map will refuse */
+        table = table_at(entry & PTE_ADDR_MASK);
+    }
+    return 0;
+}
+
 bool pt_unmap(u64 pml4, u64 virt, u64 *old_phys)
 {
     if (virt % PAGE_SIZE || !is_canonical(virt))

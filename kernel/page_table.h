@@ -35,6 +35,10 @@ enum vireo_status pt_map(u64 pml4, u64 virt, u64 phys, u64 flags);
 /* The same for a 2 MiB page. */
 enum vireo_status pt_map_large(u64 pml4, u64 virt, u64 phys, u64 flags);
 
+/* How many tables pt_map(pml4, virt, ...) would have to create (0..3):
+ * what a 4 KiB mapping there costs in page-table pages. */
+unsigned pt_tables_missing(u64 pml4, u64 virt);
+
 /* Removes the 4 KiB mapping at virt; returns false if there was none (or it
  * is part of a large page). The caller flushes the TLB. */
 bool pt_unmap(u64 pml4, u64 virt, u64 *old_phys);

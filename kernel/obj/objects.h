@@ -80,6 +80,7 @@ struct obj_pd {
     u32 id;                     /* number for log lines, set by space_create */
     u32 reserved3;
     struct obj_ec *ecs; /* its ECs (obj_ec.pd_next), to stop them when it dies */
+    u64 table_blocks;   /* quota blocks its page-table pages are charged */
 };
 _Static_assert(sizeof(struct obj_pd) <= OBJ_BLOCK_SIZE, "a PD is one block");
 

@@ -48,14 +48,31 @@ static void space_destroy(void *ctx, struct obj_pd *pd)
         write_cr3(kernel_pml4());
     free_tables(pd->arch_space, 4);
     pd->arch_space = 0;
+    quota_release(pd, pd->table_blocks);
+    pd->table_blocks = 0;
 }
+
+/* Page-table pages are kernel memory like any object: a PD pays for the
+ * tables of its own address space from its quota, a page's worth of
+ * blocks each, so no mapping pattern can drain the kernel's reserve. The
+ * tables stay (and stay charged) until the address space goes. */
+#define TABLE_BLOCKS (PAGE_SIZE / OBJ_BLOCK_SIZE)
 
 static enum vireo_status map_page(void *ctx, struct obj_pd *pd, u64 vpage, u64 frame, u32 rights)
 {
     (void)ctx;
+    u64 virt = vpage << VIREO_PAGE_SHIFT;
     u64 flags =
         PTE_U | ((rights & VIREO_MEM_W) ? PTE_W : 0) | ((rights & VIREO_MEM_X) ? 0 : PTE_NX);
-    return pt_map(pd->arch_space, vpage << VIREO_PAGE_SHIFT, frame << VIREO_PAGE_SHIFT, flags);
+    u64 missing = pt_tables_missing(pd->arch_space, virt);
+    if (!quota_fits(pd, missing * TABLE_BLOCKS))
+        return VIREO_E_NO_MEMORY;
+    enum vireo_status status = pt_map(pd->arch_space, virt, frame << VIREO_PAGE_SHIFT, flags);
+    /* Charge what was built, even by a map that failed part-way. */
+    u64 built = (missing - pt_tables_missing(pd->arch_space, virt)) * TABLE_BLOCKS;
+    quota_charge(pd, built);
+    pd->table_blocks += built;
+    return status;
 }
 
 static void unmap_page(void *ctx, struct obj_pd *pd, u64 vpage)

@@ -24,8 +24,17 @@ int main(void)
     CHECK(t.writable);
     CHECK(t.no_exec);
 
-    /* A user read-only, executable page. */
+    /* A user read-only, executable page; the first user mapping needs
+     * three new tables (PDPT, PD, PT), which pt_map then builds. */
+    CHECK_EQ_U64(pt_tables_missing(as, USER_VA), 3);
+    u64 frames_before = fake_frames_used;
     CHECK_EQ_U64(pt_map(as, USER_VA, 0x7000, PTE_U), VIREO_OK);
+    CHECK_EQ_U64(fake_frames_used - frames_before, 3);
+    CHECK_EQ_U64(pt_tables_missing(as, USER_VA), 0);
+    CHECK_EQ_U64(pt_tables_missing(as, USER_VA + PAGE_SIZE), 0);       /* same PT */
+    CHECK_EQ_U64(pt_tables_missing(as, USER_VA + LARGE_PAGE_SIZE), 1); /* new PT */
+    CHECK_EQ_U64(pt_tables_missing(as, USER_VA + HUGE_PAGE_SIZE), 2);  /* new PD, PT */
+    CHECK_EQ_U64(pt_tables_missing(as, USER_VA ^ (1ull << 39)), 3);    /* new PDPT.. */
     CHECK(pt_translate(as, USER_VA + 0xabc, &t));
     CHECK_EQ_U64(t.phys, 0x7abc);
     CHECK_EQ_U64(t.page_size, PAGE_SIZE);
