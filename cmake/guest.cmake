@@ -13,7 +13,7 @@
 add_library(vireo_flags_guest INTERFACE)
 target_include_directories(vireo_flags_guest INTERFACE
   ${PROJECT_SOURCE_DIR}/tests/guest/lib/include ${PROJECT_SOURCE_DIR}/lib/include
-  ${PROJECT_SOURCE_DIR}/lib/include/libc)
+  ${PROJECT_SOURCE_DIR}/lib/include/libc ${PROJECT_SOURCE_DIR}/abi)
 target_compile_options(vireo_flags_guest INTERFACE
   $<$<COMPILE_LANGUAGE:C>:${VIREO_FREESTANDING_FLAGS} ${VIREO_WARNINGS} -mcmodel=small
     -fno-stack-protector>

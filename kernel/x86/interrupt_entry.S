@@ -4,6 +4,7 @@
  * interrupt_dispatch(frame). From ring 3 the GS bases are swapped on the way
  * in and out. */
 #include "layout.h"
+#include "frame_asm.h"
 
     .section .text
     .balign 16
@@ -28,42 +29,14 @@ interrupt_common:
     jz 1f
     swapgs
 1:
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_GPRS
     cld
     movq %rsp, %rdi
     call interrupt_dispatch
 
     .globl frame_return
 frame_return:                   /* %rsp: a struct cpu_frame */
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    POP_GPRS
     addq $16, %rsp              /* vector, error code */
     testb $3, 8(%rsp)
     jz 2f

@@ -7,6 +7,7 @@
  * canonical return RIP, IRETQ otherwise (SYSRET would fault in ring 0 on
  * the user stack, and a preempted EC has live %rcx and %r11). */
 #include "layout.h"
+#include "frame_asm.h"
 
     .section .text
     .balign 16
@@ -22,21 +23,7 @@ syscall_entry:
     pushq %rcx                  /* user RIP */
     pushq $0                    /* error code */
     pushq $VECTOR_SYSCALL
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_GPRS
     movq %rsp, %rdi
     call syscall_dispatch
     ud2                         /* syscall_dispatch does not return */
@@ -57,21 +44,7 @@ frame_resume:
     cmpq %rcx, %r11
     jne frame_return
 
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    POP_GPRS
     addq $16, %rsp              /* vector, error code */
     popq %rcx                   /* RIP for SYSRET */
     addq $8, %rsp               /* CS */

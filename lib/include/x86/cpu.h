@@ -1,4 +1,5 @@
-/* Thin wrappers for privileged x86 instructions (ring 0: loader and kernel). */
+/* Thin wrappers for privileged x86 instructions (ring 0: loader, kernel and
+ * the test guests). */
 #ifndef VIREO_X86_CPU_H
 #define VIREO_X86_CPU_H
 
@@ -54,6 +55,25 @@ DEFINE_CR_ACCESS(2)
 DEFINE_CR_ACCESS(3)
 DEFINE_CR_ACCESS(4)
 #undef DEFINE_CR_ACCESS
+
+#define DEFINE_DR_ACCESS(n)                                                                        \
+    static inline u64 read_dr##n(void)                                                             \
+    {                                                                                              \
+        u64 v;                                                                                     \
+        __asm__ volatile("mov %%db" #n ", %0" : "=r"(v));                                          \
+        return v;                                                                                  \
+    }                                                                                              \
+    static inline void write_dr##n(u64 v)                                                          \
+    {                                                                                              \
+        __asm__ volatile("mov %0, %%db" #n ::"r"(v));                                              \
+    }
+DEFINE_DR_ACCESS(0)
+DEFINE_DR_ACCESS(1)
+DEFINE_DR_ACCESS(2)
+DEFINE_DR_ACCESS(3)
+DEFINE_DR_ACCESS(6)
+DEFINE_DR_ACCESS(7)
+#undef DEFINE_DR_ACCESS
 
 static inline u64 read_rflags(void)
 {

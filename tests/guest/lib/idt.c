@@ -6,7 +6,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define RFLAGS_TF    (1u << 8)
 #define DR6_RESET    0xffff0ff0u /* DR6's value with no condition recorded */
 #define MAX_EXPECTED 8           /* more while armed: a fault that repeats */
 

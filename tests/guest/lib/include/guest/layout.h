@@ -24,6 +24,9 @@
 #define SEL_TSS     0x40
 #define GDT_ENTRIES 10 /* the TSS takes two */
 
+#ifdef __ASSEMBLER__
+/* For the assembly only: C code takes these from abi/vireo/x86/cr.h and
+ * msr.h, whose forms (ull constants, an enum) the assembler cannot read. */
 #define CR0_PE   (1 << 0)
 #define CR0_WP   (1 << 16)
 #define CR0_AM   (1 << 18)
@@ -32,6 +35,7 @@
 #define MSR_EFER 0xc0000080
 #define EFER_LME (1 << 8)
 #define EFER_NXE (1 << 11)
+#endif
 
 /* Stacks: the main one, and the one ring-3 traps arrive on (TSS.RSP0). */
 #define RT_STACK_SIZE      0x4000
