@@ -1,0 +1,38 @@
+/*
+ * The device server's `arg` (abi/bindings.md): the machine fw_cfg
+ * describes, and whether the server ends with its VM. The test client
+ * (servers/test/devclient.c) reads the same layout from its own `arg` to
+ * know what to expect.
+ *
+ *   bits 15:0   CPUs (fw_cfg NB_CPUS and MAX_CPUS); 0 means 1
+ *   bits 31:16  RAM in MiB (fw_cfg RAM_SIZE); 0 means 128
+ *   bit 32      EXIT_ON_STOP: once a device has stopped the VM, the next
+ *               request ends the server (exit 0) instead of being served
+ */
+#ifndef VIREO_DEVICES_ARG_H
+#define VIREO_DEVICES_ARG_H
+
+#include <vireo/bitfield.h>
+
+#define DEVICES_ARG_LAYOUT(X, p)                                                                   \
+    X(p, CPUS, 0, 16)                                                                              \
+    X(p, RAM_MIB, 16, 16)                                                                          \
+    X(p, EXIT_ON_STOP, 32, 1)
+VIREO_LAYOUT(DEVICES_ARG, DEVICES_ARG_LAYOUT);
+
+#define DEVICES_DEFAULT_CPUS    1u
+#define DEVICES_DEFAULT_RAM_MIB 128u
+
+static inline u16 devices_arg_cpus(u64 arg)
+{
+    u64 n = VIREO_GET(DEVICES_ARG, CPUS, arg);
+    return (u16)(n ? n : DEVICES_DEFAULT_CPUS);
+}
+
+static inline u64 devices_arg_ram_bytes(u64 arg)
+{
+    u64 mib = VIREO_GET(DEVICES_ARG, RAM_MIB, arg);
+    return (mib ? mib : DEVICES_DEFAULT_RAM_MIB) << 20;
+}
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * devices: the device server. Serves its portal with the device protocol
+ * (abi/vireo/devproto.h): each call is one port-I/O or MMIO access a VMM
+ * forwards from its guest, answered by the models on board.h's port bus.
+ * `arg` is devices_arg.h's layout; docs/DEVICES.md describes the whole.
+ */
+#include <vireo/server.h>
+#include <vireo/user.h>
+#include <string.h>
+
+#include "board.h"
+#include "devices_arg.h"
+#include "uart_console.h"
+
+#define BAD_REQUESTS_LOGGED 16u /* a confused VMM must not flood the console */
+
+struct devices {
+    struct board board;
+    struct uart_console com1_out;
+    bool exit_on_stop;
+    unsigned bad_requests;
+};
+
+static void log_bad_request(struct devices *s, u64 badge, const u64 *msg, u64 words)
+{
+    if (++s->bad_requests > BAD_REQUESTS_LOGGED)
+        return;
+    printf("bad request from badge %llu: %llu words, header %#llx%s\n", (unsigned long long)badge,
+           (unsigned long long)words, (unsigned long long)(words ? msg[VIREO_DEV_REQ_HDR] : 0),
+           s->bad_requests == BAD_REQUESTS_LOGGED ? " (no more logged)" : "");
+}
+
+static void report_stop(struct devices *s)
+{
+    uart_console_flush(&s->com1_out); /* the guest's last words come first */
+    const struct debug_exit *d = &s->board.debug_exit;
+    if (d->stopped)
+        printf("debug-exit: value %#llx -> status %#llx\n", (unsigned long long)(d->status >> 1),
+               (unsigned long long)d->status);
+}
+
+static u64 handle(void *ctx, u64 badge, struct vireo_utcb *utcb, u64 words)
+{
+    struct devices *s = ctx;
+    struct dev_dispatch *dd = &s->board.dispatch;
+    if (dd->stop && s->exit_on_stop) {
+        printf("VM stopped with status %#llx, exiting\n", (unsigned long long)dd->stop_status);
+        sys_exit(0);
+    }
+    bool was_stopped = dd->stop;
+    u64 reply[VIREO_DEV_REP_MAX_WORDS];
+    u64 n = dev_dispatch_handle(dd, utcb->msg, words, reply);
+    if (reply[VIREO_DEV_REP_STATUS] == VIREO_DEV_BAD_REQUEST)
+        log_bad_request(s, badge, utcb->msg, words);
+    if (dd->stop && !was_stopped)
+        report_stop(s);
+    memcpy(utcb->msg, reply, n * sizeof(u64));
+    return n;
+}
+
+int main(void);
+int main(void)
+{
+    static struct devices s;
+    const struct vireo_server_info *info = server_start();
+    u16 cpus = devices_arg_cpus(info->arg);
+    u64 ram = devices_arg_ram_bytes(info->arg);
+    s.exit_on_stop = VIREO_GET(DEVICES_ARG, EXIT_ON_STOP, info->arg);
+    uart_console_init(&s.com1_out);
+    if (board_init(&s.board, cpus, ram, uart_console_tx, &s.com1_out) != 0)
+        user_fatal("the port map does not fit the bus\n");
+    printf("serving as id %u: com1 at %#x (line %u), debug-exit at %#x, fw_cfg at %#x: %u CPUs, "
+           "%llu MiB\n",
+           info->id, BOARD_COM1_PORT, BOARD_COM1_LINE, DEBUG_EXIT_PORT, FW_CFG_PORT_SEL, cpus,
+           (unsigned long long)(ram >> 20));
+    ipc_serve(user_utcb, handle, &s);
+}

@@ -1,0 +1,40 @@
+/* Guest UART output to the console (uart_console.h). */
+#include <vireo/sys.h>
+#include <string.h>
+
+#include "uart_console.h"
+
+#define PREFIX_LEN (sizeof(UART_CONSOLE_PREFIX) - 1)
+
+void uart_console_init(struct uart_console *c)
+{
+    memcpy(c->buf, UART_CONSOLE_PREFIX, PREFIX_LEN);
+    c->len = 0;
+}
+
+static void print_line(struct uart_console *c)
+{
+    c->buf[PREFIX_LEN + c->len] = '\n';
+    sys_console_write(c->buf, PREFIX_LEN + c->len + 1);
+    c->len = 0;
+}
+
+void uart_console_flush(struct uart_console *c)
+{
+    if (c->len)
+        print_line(c);
+}
+
+void uart_console_tx(void *ctx, u8 byte)
+{
+    struct uart_console *c = ctx;
+    if (byte == '\r')
+        return;
+    if (byte == '\n') {
+        print_line(c);
+        return;
+    }
+    c->buf[PREFIX_LEN + c->len++] = (char)byte;
+    if (c->len == UART_CONSOLE_TEXT)
+        print_line(c);
+}
