@@ -99,6 +99,52 @@ static void build_kernel(void)
     *ph(3) = (struct elf64_phdr){4 /* PT_NOTE */, PF_R, 0x3f00, 0, 0, 0x10, 0x10, 4};
 }
 
+/* A physical loader's rules (the VMM's multiboot kernels): ELF-32 too,
+ * segments at p_paddr, anywhere below 4 GiB. */
+static const struct elf64_rules phys_rules = {
+    .low = 0,
+    .high = 1ull << 32,
+    .range_name = "guest RAM",
+    .allow_elf32 = true,
+    .load_by_paddr = true,
+};
+
+static struct elf32_ehdr *eh32(void)
+{
+    return (struct elf32_ehdr *)image;
+}
+static struct elf32_phdr *ph32(int i)
+{
+    return (struct elf32_phdr *)(image + 52 + 32 * i);
+}
+
+/* An i386 kernel linked at 3 GiB + 1 MiB and loaded at 1 MiB: text RX,
+ * data RW with bss, and a PT_GNU_STACK. */
+static void build_phys32(void)
+{
+    memset(image, 0, sizeof(image));
+    memcpy(eh32()->e_ident, "\177ELF", 4);
+    eh32()->e_ident[EI_CLASS] = ELFCLASS32;
+    eh32()->e_ident[EI_DATA] = ELFDATA2LSB;
+    eh32()->e_ident[EI_VERSION] = EV_CURRENT;
+    eh32()->e_type = ET_EXEC;
+    eh32()->e_machine = EM_386;
+    eh32()->e_version = EV_CURRENT;
+    eh32()->e_entry = 0xc0100010;
+    eh32()->e_phoff = 52;
+    eh32()->e_ehsize = 52;
+    eh32()->e_phentsize = 32;
+    eh32()->e_phnum = 3;
+    *ph32(0) = (struct elf32_phdr){PT_LOAD, 0x1000, 0xc0100000,  0x100000,
+                                   0x800,   0x800,  PF_R | PF_X, 0x1000};
+    *ph32(1) = (struct elf32_phdr){PT_LOAD, 0x2000, 0xc0101000,  0x101000,
+                                   0x100,   0x5000, PF_R | PF_W, 0x1000};
+    *ph32(2) = (struct elf32_phdr){0x6474e551, 0, 0, 0, 0, 0, PF_R | PF_W, 0x10};
+    image_size = 0x3000;
+    rules = &phys_rules;
+    rebuild = build_phys32;
+}
+
 /* The user image under the loose rules. */
 static void build_loose(void)
 {
@@ -572,6 +618,89 @@ static void truncation_checks(void)
     CHECK(elf64_parse(image, ~0ull, rules, &out, why, sizeof(why))); /* only the headers read */
 }
 
+/* ELF-32 widened, segments at p_paddr, the entry moved with its segment. */
+static void phys32_checks(void)
+{
+    build_phys32();
+    CHECK(parse());
+    CHECK_EQ_U64(out.elf_class, ELFCLASS32);
+    CHECK_EQ_U64(out.entry, 0x100010);
+    CHECK_EQ_U64(out.segment_count, 2);
+    CHECK_EQ_U64(out.segments[0].vaddr, 0x100000);
+    CHECK_EQ_U64(out.segments[0].offset, 0x1000);
+    CHECK_EQ_U64(out.segments[0].filesz, 0x800);
+    CHECK_EQ_U64(out.segments[0].flags, PF_R | PF_X);
+    CHECK_EQ_U64(out.segments[1].vaddr, 0x101000);
+    CHECK_EQ_U64(out.segments[1].memsz, 0x5000);
+    CHECK_EQ_U64(out.low, 0x100000);
+    CHECK_EQ_U64(out.high, 0x106000);
+
+    /* Linked where it loads: e_entry unchanged. */
+    ph32(0)->p_vaddr = 0x100000;
+    eh32()->e_entry = 0x100020;
+    CHECK(parse());
+    CHECK_EQ_U64(out.entry, 0x100020);
+    rebuild();
+    /* Not in any executable segment's file bytes: not moved, so outside. */
+    eh32()->e_entry = 0xc0101010;
+    REJECTS("entry point 0xc0101010 is not inside an executable segment");
+    eh32()->e_entry = 0xc0100900; /* past the text's file bytes */
+    REJECTS("entry point 0xc0100900 is not inside an executable segment");
+
+    /* Physical overlap counts, whatever the virtual addresses. */
+    ph32(1)->p_paddr = 0x100400;
+    REJECTS("segment 1 at 0x100400 (0x5000 bytes) overlaps the segment at 0x100000");
+    ph32(1)->p_paddr = 0xffffe000;
+    REJECTS("segment 1: 0xffffe000+0x5000 is outside the guest RAM [0x0, 0x100000000)");
+    ph32(1)->p_filesz = 0x1001;
+    REJECTS("segment 1: file bytes at offset 0x2000 (0x1001 bytes) lie outside the file");
+
+    /* The ELF-32 header's own checks. */
+    eh32()->e_machine = EM_X86_64;
+    REJECTS("ELF machine 62, expected i386 (3)");
+    eh32()->e_phentsize = 56;
+    REJECTS("program header size 56 (e_phentsize), expected 32");
+    eh32()->e_ehsize = 51;
+    REJECTS("bad e_ehsize 51, expected at least 52");
+    eh32()->e_phoff = 54;
+    REJECTS("misaligned program headers (offset 0x36, need a multiple of 4)");
+    eh32()->e_phoff = 0x2ff0;
+    REJECTS("program headers at offset 0x2ff0 (3 of them) lie outside the file");
+    eh32()->e_ident[EI_CLASS] = 3;
+    REJECTS("ELF class 3, expected 32-bit (1) or 64-bit (2)");
+    CHECK(!parse_exact(51));
+    CHECK(strstr(why, "file too short for an ELF header (51 bytes, need 52)") != NULL);
+    /* A 64-bit image needs its 64-byte header even here. */
+    build_user();
+    rules = &phys_rules;
+    CHECK(parse());
+    CHECK_EQ_U64(out.elf_class, ELFCLASS64);
+    CHECK(!parse_exact(60));
+    CHECK(strstr(why, "(60 bytes, need 64)") != NULL);
+    ph(0)->p_paddr = 0x1000; /* the user image has p_paddr = p_vaddr; move text */
+    eh()->e_entry = 0x400010;
+    CHECK(parse());
+    CHECK_EQ_U64(out.entry, 0x1010);
+    CHECK_EQ_U64(out.segments[0].vaddr, 0x1000);
+
+    /* Without allow_elf32 an ELF-32 image is what it always was. */
+    build_phys32();
+    rules = &user_rules;
+    CHECK(!parse());
+    CHECK(strstr(why, "not ELF64: ELF class 1, expected 64-bit") != NULL);
+
+    /* Every truncation before the data's file bytes end (0x2100) is
+     * refused, each from a block exactly that size. */
+    build_phys32();
+    CHECK(parse_exact(0x2100));
+    for (u64 n = 0; n < 0x2100; n++) {
+        const char *want = n < 52 ? "file too short for an ELF header" : "lie outside the file";
+        CHECK(!parse_exact(n));
+        if (n < 52 || n >= 52 + 3 * 32)
+            CHECK(strstr(why, want) != NULL);
+    }
+}
+
 /* A small xorshift generator: the same sequence on every run. */
 static u64 rng_state = 0x9e3779b97f4a7c15ull;
 static u64 rng(void)
@@ -621,12 +750,12 @@ static bool consistent(u64 size)
  * an accepted image that breaks the rules. */
 static void mutation_checks(void)
 {
-    void (*builds[])(void) = {build_user, build_kernel, build_loose};
+    void (*builds[])(void) = {build_user, build_kernel, build_loose, build_phys32};
     static const u64 interesting[] = {
         0, 1, 0x1000, 0x7ff, ~0ull, ~0ull >> 1, 1ull << 63, 0xfffffffffffff000ull, 56, 64};
     unsigned accepted = 0, rejected = 0, bad = 0;
     for (unsigned round = 0; round < 30000; round++) {
-        builds[round % 3]();
+        builds[round % 4]();
         unsigned n = 1 + rng() % 4;
         for (unsigned k = 0; k < n; k++) {
             u64 at = rng() % (64 + 56 * 4);
@@ -667,6 +796,7 @@ int main(void)
     kernel_checks();
     loose_checks();
     top_checks();
+    phys32_checks();
     truncation_checks();
     mutation_checks();
     return check_report("lib_elf64");

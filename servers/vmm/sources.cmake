@@ -1,0 +1,14 @@
+# The VMM's guest boot code (multiboot1): pure C, compiled into the VMM
+# (freestanding) and into the host tests (tests/unit/vmm/), with
+# lib/elf64.c and lib/format.c from the runtime.
+set(VIREO_VMM_BOOT_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/guest_mem.c
+  ${CMAKE_CURRENT_LIST_DIR}/mb1_why.c
+  ${CMAKE_CURRENT_LIST_DIR}/mb1_header.c
+  ${CMAKE_CURRENT_LIST_DIR}/mb1_memory.c
+  ${CMAKE_CURRENT_LIST_DIR}/mb1_plan.c
+  ${CMAKE_CURRENT_LIST_DIR}/mb1_layout.c
+  ${CMAKE_CURRENT_LIST_DIR}/mb1_info.c
+  ${CMAKE_CURRENT_LIST_DIR}/mb1_cpu.c
+  ${CMAKE_CURRENT_LIST_DIR}/mb1_boot.c)
+set(VIREO_VMM_INCLUDE ${CMAKE_CURRENT_LIST_DIR})
