@@ -11,15 +11,7 @@ int main(void);
 int main(void)
 {
     const struct vireo_server_info *info = server_start();
-    u64 go = 0;
-    if (sys_lookup(SCHED_SEL_GO, &go) != VIREO_OK || vireo_capinfo_type(go) != VIREO_CAP_SM)
-        user_fatal("FAIL: running before the ticker set up (no go semaphore)\n");
-    volatile struct sched_shared *sh = (volatile struct sched_shared *)SCHED_SHARED_ADDR;
-    if (sh->magic != SCHED_MAGIC || info->id >= SCHED_SLOTS)
-        user_fatal("FAIL: the shared page is not the ticker's\n");
-    volatile struct sched_slot *me = &sh->slot[info->id];
-    me->budget_us = info->arg;
-    me->ready = 1;
+    volatile struct sched_slot *me = sched_peer_join(info);
 
     u64 reply = 0, served = 0;
     for (;;) {

@@ -10,25 +10,17 @@ int main(void);
 int main(void)
 {
     const struct vireo_server_info *info = server_start();
-    u64 go = 0;
-    if (sys_lookup(SCHED_SEL_GO, &go) != VIREO_OK || vireo_capinfo_type(go) != VIREO_CAP_SM)
-        user_fatal("FAIL: running before the ticker set up (no go semaphore)\n");
     u64 pt = server_call_sel(info, "donee");
     u32 donee_id = server_ref_id(info, "donee");
     if (pt == VIREO_SERVER_SEL_NONE || donee_id == 0 || donee_id >= SCHED_SLOTS)
         user_fatal("needs calls = <&donee>\n");
-    volatile struct sched_shared *sh = (volatile struct sched_shared *)SCHED_SHARED_ADDR;
-    if (sh->magic != SCHED_MAGIC || info->id >= SCHED_SLOTS)
-        user_fatal("FAIL: the shared page is not the ticker's\n");
-    volatile struct sched_slot *me = &sh->slot[info->id];
-    me->budget_us = info->arg;
-    me->ready = 1;
-    enum vireo_status s = sys_sm_ctrl(SCHED_SEL_GO, VIREO_SM_OP_DOWN, VIREO_TIMEOUT_NEVER);
-    if (s != VIREO_OK)
-        user_fatal("FAIL: waiting for go: %s\n", vireo_status_name(s));
+    volatile struct sched_slot *me = sched_peer_join(info);
+    volatile const struct sched_shared *sh =
+        (volatile const struct sched_shared *)SCHED_SHARED_ADDR;
+    sched_peer_wait_go();
 
     u64 msg = DONEE_OP_SPIN, n = 0, words = 0;
-    s = ipc_call(pt, &msg, 1, &n, 1, &words);
+    enum vireo_status s = ipc_call(pt, &msg, 1, &n, 1, &words);
     if (s != VIREO_OK || words != 1)
         user_fatal("FAIL: spin call: %s, %llu words\n", vireo_status_name(s),
                    (unsigned long long)words);

@@ -10,8 +10,11 @@
 #ifndef SERVERS_TEST_SCHED_PROTOCOL_H
 #define SERVERS_TEST_SCHED_PROTOCOL_H
 
+#include <vireo/cap.h>
 #include <vireo/server_info.h>
+#include <vireo/sys.h>
 #include <vireo/types.h>
+#include <vireo/user.h>
 
 #define SCHED_SHARED_ADDR 0x0000003000000000ull
 #define SCHED_SEL_GO      100u
@@ -45,6 +48,31 @@ static inline u64 sched_rdtsc(void)
     u32 lo, hi;
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
     return ((u64)hi << 32) | lo;
+}
+
+/* A peer's start: checks that it runs after the ticker's set-up (its go
+ * semaphore exists, the shared page carries the ticker's marker), records
+ * its `arg` (its budget) and says it is ready. Returns its slot. */
+static inline volatile struct sched_slot *sched_peer_join(const struct vireo_server_info *info)
+{
+    u64 go = 0;
+    if (sys_lookup(SCHED_SEL_GO, &go) != VIREO_OK || vireo_capinfo_type(go) != VIREO_CAP_SM)
+        user_fatal("FAIL: running before the ticker set up (no go semaphore)\n");
+    volatile struct sched_shared *sh = (volatile struct sched_shared *)SCHED_SHARED_ADDR;
+    if (sh->magic != SCHED_MAGIC || info->id >= SCHED_SLOTS)
+        user_fatal("FAIL: the shared page is not the ticker's\n");
+    volatile struct sched_slot *me = &sh->slot[info->id];
+    me->budget_us = info->arg;
+    me->ready = 1;
+    return me;
+}
+
+/* Blocks until the ticker releases this peer. */
+static inline void sched_peer_wait_go(void)
+{
+    enum vireo_status s = sys_sm_ctrl(SCHED_SEL_GO, VIREO_SM_OP_DOWN, VIREO_TIMEOUT_NEVER);
+    if (s != VIREO_OK)
+        user_fatal("FAIL: waiting for go: %s\n", vireo_status_name(s));
 }
 
 #endif
