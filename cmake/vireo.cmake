@@ -63,7 +63,7 @@ add_library(vireo_lib_loader STATIC ${VIREO_LIB_SOURCES} ${VIREO_LIB_RING0_SOURC
 set(VIREO_LIB_USER_SOURCES ${PROJECT_SOURCE_DIR}/lib/user/crt0.S ${PROJECT_SOURCE_DIR}/lib/user/syscall.c
     ${PROJECT_SOURCE_DIR}/lib/user/console.c ${PROJECT_SOURCE_DIR}/lib/user/ipc.c
     ${PROJECT_SOURCE_DIR}/lib/user/heap.c ${PROJECT_SOURCE_DIR}/lib/user/malloc.c
-    ${PROJECT_SOURCE_DIR}/lib/user/server.c)
+    ${PROJECT_SOURCE_DIR}/lib/user/server.c ${PROJECT_SOURCE_DIR}/lib/user/thread.c)
 add_library(vireo_lib_user STATIC ${VIREO_LIB_SOURCES} ${VIREO_LIB_USER_SOURCES})
 set(VIREO_USER_LINKER_SCRIPT ${PROJECT_SOURCE_DIR}/lib/user/user.ld)
 foreach(kind kernel loader user)

@@ -7,6 +7,7 @@
 #include "kernel_memory.h"
 #include "log.h"
 #include "rt/runtime.h"
+#include "rt/vcpu_rt.h"
 #include "sched/sched.h"
 #include "x86/apic.h"
 #include "x86/cpu_setup.h"
@@ -44,6 +45,7 @@ void kernel_main(u64 boot_info_phys)
     apic_init_bsp();
 
     enum vireo_virt_kind virt = virt_probe_and_report();
+    vcpu_boot_init(virt);
     syscall_init();
     init_task_start(boot, virt);
 }

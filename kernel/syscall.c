@@ -37,7 +37,9 @@ static void object_created(struct obj_pd *pd, u64 nr, u64 dst, const char *name)
         if ((obj = created(pd, dst, VIREO_CAP_EC))) {
             struct obj_ec *ec = (struct obj_ec *)obj;
             ec->id = next_ec_id++;
-            if (!(ec->flags & VIREO_EC_VCPU))
+            if (ec->flags & VIREO_EC_VCPU)
+                ec_context_fpu_reset(ec);
+            else
                 ec_context_init(ec);
             ipc_ec_created(ec);
         }

@@ -181,11 +181,14 @@ _Static_assert(VIREO_MEM_MAX_PAGES <= 0xffffffffull, "pages fit the LOOKUP pages
 
 /* ---- object creation ---- */
 
-#define VIREO_PD_VM            0x1ull /* CREATE_PD flag: the address space is guest-physical */
-#define VIREO_EC_VCPU          0x1ull /* CREATE_EC flag: a vCPU (only in a VM PD) */
-#define VIREO_PRIO_MAX         255u
-#define VIREO_SC_BUDGET_MAX_US 1000000ull /* 1 s; a budget is 1..this */
-#define VIREO_SM_COUNT_MAX     0xffffffffull
+#define VIREO_PD_VM   0x1ull /* CREATE_PD flag: the address space is guest-physical */
+#define VIREO_EC_VCPU 0x1ull /* CREATE_EC flag: a vCPU (only in a VM PD) */
+/* What a vCPU costs its PD's quota: the EC and two pages (the VMCS or VMCB
+ * and the kernel's page of saved guest state), 4 blocks each. */
+#define VIREO_VCPU_QUOTA_BLOCKS (1u + 2u * (VIREO_PAGE_SIZE / VIREO_QUOTA_BLOCK))
+#define VIREO_PRIO_MAX          255u
+#define VIREO_SC_BUDGET_MAX_US  1000000ull /* 1 s; a budget is 1..this */
+#define VIREO_SM_COUNT_MAX      0xffffffffull
 
 /* ---- semaphores (SM_CTRL) ---- */
 

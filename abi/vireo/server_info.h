@@ -25,21 +25,34 @@
  *   - shared_sel (with shared-memory-kib): the shared memory's MEM
  *     capability, R + W + DELEGATE.
  * Selectors it does not have read as VIREO_SERVER_SEL_NONE here.
+ *
+ * A VMM (a server whose node has `vm`, abi/bindings.md) also gets its VM:
+ *   - the VM's PD at VIREO_SERVER_SEL_VM_PD with PD_CREATE and
+ *     DELEGATE_INTO (it creates the vCPUs, their SCs and the exit portals
+ *     there, all charged to the VM's quota but the portals);
+ *   - the VM's RAM read-write at VIREO_SERVER_GUEST_RAM_ADDR: the same
+ *     frames as guest-physical [0, ram_size), which the VM PD maps except
+ *     the legacy hole [hole_start, hole_end) (left unmapped: accesses exit);
+ *   - a copy of the guest kernel and each module read-only from
+ *     VIREO_SERVER_GUEST_FILES_ADDR, page-aligned, in that order;
+ *   - the rest of struct vireo_vm_info below (has_vm = 1).
  */
 #ifndef VIREO_ABI_SERVER_INFO_H
 #define VIREO_ABI_SERVER_INFO_H
 
 #include <vireo/types.h>
 
-#define VIREO_SERVER_INFO_ADDR   0x00007fff00000000ull /* one page, read-only */
-#define VIREO_SERVER_UTCB_ADDR   0x00007fff00010000ull /* one page */
-#define VIREO_SERVER_STACK_TOP   0x00007fff00800000ull
-#define VIREO_SERVER_STACK_SIZE  0x10000ull /* 64 KiB, from memory-kib */
-#define VIREO_SERVER_HEAP_ADDR   0x0000001000000000ull
-#define VIREO_SERVER_SHARED_ADDR 0x0000002000000000ull
+#define VIREO_SERVER_INFO_ADDR        0x00007fff00000000ull /* one page, read-only */
+#define VIREO_SERVER_UTCB_ADDR        0x00007fff00010000ull /* one page */
+#define VIREO_SERVER_STACK_TOP        0x00007fff00800000ull
+#define VIREO_SERVER_STACK_SIZE       0x10000ull /* 64 KiB, from memory-kib */
+#define VIREO_SERVER_HEAP_ADDR        0x0000001000000000ull
+#define VIREO_SERVER_SHARED_ADDR      0x0000002000000000ull
+#define VIREO_SERVER_GUEST_RAM_ADDR   0x0000003000000000ull /* a VMM's guest RAM */
+#define VIREO_SERVER_GUEST_FILES_ADDR 0x0000004000000000ull /* its guest kernel and modules */
 
 #define VIREO_SERVER_MAGIC   0x5652455356524956ull /* "VIRVSERV" */
-#define VIREO_SERVER_VERSION 1u
+#define VIREO_SERVER_VERSION 2u
 
 #define VIREO_SERVER_NAME_LEN  32u /* node names up to 31 characters */
 #define VIREO_SERVER_MAX_CALLS 16u /* entries of `calls` */
@@ -51,6 +64,12 @@
 #define VIREO_SERVER_SEL_PEER0  32u /* peers[i] at 32 + i */
 #define VIREO_SERVER_SEL_OWN_PD 48u
 #define VIREO_SERVER_SEL_SHARED 49u
+#define VIREO_SERVER_SEL_VM_PD  50u
+
+/* A VM's limits (abi/bindings.md, /vms). */
+#define VIREO_VM_MAX_MODULES 8u
+#define VIREO_VM_CMDLINE_MAX 1024u /* bytes with the NUL */
+#define VIREO_VM_NAME_LEN    32u
 
 /* Another server a capability reaches. */
 struct vireo_server_ref {
@@ -60,6 +79,32 @@ struct vireo_server_ref {
     char name[VIREO_SERVER_NAME_LEN]; /* its node name, NUL-terminated */
 };
 VIREO_ABI_SIZE(struct vireo_server_ref, 48);
+
+/* A file the VMM gives its guest: where init mapped the copy. */
+struct vireo_vm_file {
+    u64 addr;                     /* in the VMM's address space, page-aligned */
+    u64 size;                     /* bytes */
+    char name[VIREO_VM_NAME_LEN]; /* the boot module's name */
+};
+VIREO_ABI_SIZE(struct vireo_vm_file, 48);
+
+struct vireo_vm_info {
+    char name[VIREO_VM_NAME_LEN]; /* the /vms node's name */
+    u64 vm_pd_sel;                /* VIREO_SERVER_SEL_VM_PD */
+    u64 ram_addr;                 /* VIREO_SERVER_GUEST_RAM_ADDR */
+    u64 ram_size;                 /* bytes of guest-physical RAM from 0 */
+    u64 hole_start, hole_end;     /* guest-physical range not mapped */
+    u32 vcpu_priority;            /* for the vCPU's SC */
+    u32 vcpu_budget_us;
+    u32 module_count;
+    u32 reserved;
+    struct vireo_vm_file kernel;
+    struct vireo_vm_file modules[VIREO_VM_MAX_MODULES];
+    char cmdline[VIREO_VM_CMDLINE_MAX]; /* NUL-terminated, maybe empty */
+};
+VIREO_ABI_OFFSET(struct vireo_vm_info, vm_pd_sel, 0x20);
+VIREO_ABI_OFFSET(struct vireo_vm_info, kernel, 0x58);
+VIREO_ABI_SIZE(struct vireo_vm_info, 0x58 + 48 * 9 + 1024);
 
 struct vireo_server_info {
     u64 magic;   /* VIREO_SERVER_MAGIC */
@@ -81,6 +126,9 @@ struct vireo_server_info {
     u32 peer_count;
     struct vireo_server_ref calls[VIREO_SERVER_MAX_CALLS];
     struct vireo_server_ref peers[VIREO_SERVER_MAX_PEERS];
+    u32 has_vm; /* 1: the server is a VMM and vm is filled in */
+    u32 reserved1;
+    struct vireo_vm_info vm;
 };
 VIREO_ABI_OFFSET(struct vireo_server_info, name, 0x10);
 VIREO_ABI_OFFSET(struct vireo_server_info, id, 0x30);
@@ -90,7 +138,8 @@ VIREO_ABI_OFFSET(struct vireo_server_info, heap_addr, 0x60);
 VIREO_ABI_OFFSET(struct vireo_server_info, shared_sel, 0x80);
 VIREO_ABI_OFFSET(struct vireo_server_info, call_count, 0x90);
 VIREO_ABI_OFFSET(struct vireo_server_info, calls, 0x98);
-VIREO_ABI_SIZE(struct vireo_server_info, 0x98 + 48 * (16 + 8));
+VIREO_ABI_OFFSET(struct vireo_server_info, has_vm, 0x98 + 48 * (16 + 8));
+VIREO_ABI_SIZE(struct vireo_server_info, 0x98 + 48 * (16 + 8) + 8 + sizeof(struct vireo_vm_info));
 _Static_assert(sizeof(struct vireo_server_info) <= 4096, "the info fits its page");
 _Static_assert(VIREO_SERVER_SEL_CALL0 + VIREO_SERVER_MAX_CALLS <= VIREO_SERVER_SEL_PEER0,
                "call portals and peer PDs do not share selectors");

@@ -76,11 +76,18 @@ enum vireo_syscall {
      * VIREO_E_INVALID_ARG if it is longer. */
     VIREO_SYS_CREATE_PD = 4,
     /* create_ec(%rdi = sel dst, %rsi = sel pd, %rdx = u64 utcb_page, %r10 =
-     * u64 ip, %r8 = u64 sp, %r9 = u64 flags): a thread (or, with
-     * VIREO_EC_VCPU in a VM PD, a vCPU) running in pd, with its UTCB at
-     * virtual page utcb_page (mapped by whoever builds pd; the kernel
-     * reads and writes it through pd's page tables when it is used). Needs
-     * PD_CREATE on pd. How it starts: see the top of this file. */
+     * u64 ip, %r8 = u64 sp, %r9 = u64 flags): a thread running in pd, with
+     * its UTCB at virtual page utcb_page (mapped by whoever builds pd; the
+     * kernel reads and writes it through pd's page tables when it is
+     * used). Needs PD_CREATE on pd. How it starts: see the top of this
+     * file.
+     * With VIREO_EC_VCPU (pd must be a VM PD): a vCPU. %rdx is then its
+     * exit-portal base: an exit of class c (abi/vireo/vmexit.h) calls the
+     * portal at selector base + c of pd's capability space, so base +
+     * VIREO_EXIT_CLASS_COUNT <= VIREO_SEL_COUNT; ip and sp must be 0. It
+     * costs pd VIREO_VCPU_QUOTA_BLOCKS (its hardware state) and needs that
+     * much kernel memory (VIREO_E_NO_MEMORY). Its first exit, when an SC
+     * first reaches it, is STARTUP, which sets its initial state. */
     VIREO_SYS_CREATE_EC = 5,
     /* create_sc(%rdi = sel dst, %rsi = sel pd, %rdx = sel ec, %r10 = u64
      * priority, %r8 = u64 budget_us): priority 0..VIREO_PRIO_MAX (higher

@@ -5,6 +5,7 @@
 #include "lifecycle.h"
 #include "syscalls.h"
 #include "tree.h"
+#include <vireo/vmexit.h>
 
 #define USER_HALF_END (VIREO_USER_PAGES << VIREO_PAGE_SHIFT)
 
@@ -86,20 +87,29 @@ enum vireo_status sys_create_ec(struct obj_kernel *k, struct obj_pd *caller, con
     bool vcpu = flags & VIREO_EC_VCPU;
     if (vcpu != ((pd->flags & VIREO_PD_VM) != 0))
         return VIREO_E_INVALID_ARG; /* vCPUs exactly in VM PDs */
-    if (vcpu ? utcb_page != 0
+    /* A vCPU's utcb_page is its exit-portal base selector. */
+    if (vcpu ? utcb_page > VIREO_SEL_COUNT - VIREO_EXIT_CLASS_COUNT || ip || sp
              : utcb_page >= VIREO_USER_PAGES || ip >= USER_HALF_END || sp > USER_HALF_END)
         return VIREO_E_INVALID_ARG;
-    status = check_quota(caller, dst, pd, 1);
+    u64 cost = vcpu ? VIREO_VCPU_QUOTA_BLOCKS : 1;
+    status = check_quota(caller, dst, pd, cost);
     if (status != VIREO_OK)
         return status;
 
-    struct obj_ec *ec = (struct obj_ec *)object_alloc(k, pd, VIREO_CAP_EC, 1);
+    struct obj_ec *ec = (struct obj_ec *)object_alloc(k, pd, VIREO_CAP_EC, cost);
     ec->pd = pd;
     ec->utcb_page = utcb_page;
     ec->ip = ip;
     ec->sp = sp;
     ec->flags = flags;
     ec->state = OBJ_EC_CREATED;
+    if (vcpu && k->mmu->vcpu_create) {
+        status = k->mmu->vcpu_create(k->mmu_ctx, ec);
+        if (status != VIREO_OK) {
+            object_unalloc(k, &ec->hdr);
+            return status;
+        }
+    }
     install_root_cap(k, caller, dst, &ec->hdr);
     return VIREO_OK;
 }

@@ -8,6 +8,8 @@ u64 object_cost(const struct obj_header *obj)
 {
     if (obj->type == VIREO_CAP_PD)
         return 1 + ((const struct obj_pd *)obj)->quota_limit;
+    if (obj->type == VIREO_CAP_EC && (((const struct obj_ec *)obj)->flags & VIREO_EC_VCPU))
+        return VIREO_VCPU_QUOTA_BLOCKS;
     return 1;
 }
 
@@ -101,6 +103,9 @@ static void free_object(struct obj_kernel *k, struct obj_header *obj)
         object_put(k, &((struct obj_sc *)obj)->ec->hdr);
     else if (obj->type == VIREO_CAP_PT)
         object_put(k, &((struct obj_pt *)obj)->ec->hdr);
+    else if (obj->type == VIREO_CAP_EC && (((struct obj_ec *)obj)->flags & VIREO_EC_VCPU) &&
+             k->mmu->vcpu_destroy)
+        k->mmu->vcpu_destroy(k->mmu_ctx, (struct obj_ec *)obj);
     struct obj_pd *payer = obj->payer;
     if (payer) {
         quota_release(payer, object_cost(obj));

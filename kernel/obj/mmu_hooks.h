@@ -12,6 +12,7 @@
 
 struct obj_pd;
 struct obj_header;
+struct obj_ec;
 
 struct obj_mmu_ops {
     /* A new, empty address space for pd (pd->flags says host or VM);
@@ -32,6 +33,12 @@ struct obj_mmu_ops {
     /* An object's last capability went (the scheduler/IPC stop an EC, wake
      * an SM's waiters with VIREO_E_ABORTED, ...). May be NULL. */
     void (*object_dying)(void *ctx, struct obj_header *obj);
+    /* A vCPU EC is being created (its fields are set, it is not yet in any
+     * capability space): allocate its hardware state. An error undoes the
+     * creation. May be NULL. */
+    enum vireo_status (*vcpu_create)(void *ctx, struct obj_ec *ec);
+    /* A vCPU EC is being freed: release what vcpu_create allocated. */
+    void (*vcpu_destroy)(void *ctx, struct obj_ec *ec);
 };
 
 #endif

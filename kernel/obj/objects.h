@@ -134,6 +134,7 @@ struct obj_ec {
     u32 reserved2;
     u64 fault_error, fault_address;
     u64 call_badge;                 /* badge of the portal its call goes through */
+    u64 exit_mtd;                   /* vCPU: MTD of the exit portal it calls */
     u64 call_words;                 /* words its (queued) call sends */
     struct obj_ec *caller;          /* whose call it is serving: runs on that chain's SC */
     struct obj_ec *callee;          /* the handler serving its call */

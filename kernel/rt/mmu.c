@@ -1,10 +1,11 @@
 /* The object layer's platform hooks (kernel/obj/mmu_hooks.h) on x86 page
  * tables. A PD's address space is a PML4 whose kernel half is the
- * kernel's; a VM PD gets a root of the same format that is never loaded
- * into CR3 (the EPT/NPT work turns it into nested page tables). One CPU:
+ * kernel's; a VM PD's is a guest-physical root of the same shape, the
+ * EPT or NPT tables its vCPUs run on (leaf flags from the back end). One CPU:
  * a shootdown reloads CR3 when the PD is the loaded one (without PCIDs no
  * other space keeps user translations); SMP sends IPIs here. */
 #include "runtime.h"
+#include "vcpu_rt.h"
 #include "../memory.h"
 #include "../page_table.h"
 #include "../sched/ipc.h"
@@ -62,8 +63,10 @@ static enum vireo_status map_page(void *ctx, struct obj_pd *pd, u64 vpage, u64 f
 {
     (void)ctx;
     u64 virt = vpage << VIREO_PAGE_SHIFT;
-    u64 flags =
-        PTE_U | ((rights & VIREO_MEM_W) ? PTE_W : 0) | ((rights & VIREO_MEM_X) ? 0 : PTE_NX);
+    /* A VM PD's space is guest-physical: EPT or NPT entries. */
+    u64 flags = (pd->flags & VIREO_PD_VM) ? vcpu_gpa_leaf_flags(rights)
+                                          : PTE_U | ((rights & VIREO_MEM_W) ? PTE_W : 0) |
+                                                ((rights & VIREO_MEM_X) ? 0 : PTE_NX);
     u64 missing = pt_tables_missing(pd->arch_space, virt);
     if (!quota_fits(pd, missing * TABLE_BLOCKS))
         return VIREO_E_NO_MEMORY;
@@ -84,6 +87,10 @@ static void unmap_page(void *ctx, struct obj_pd *pd, u64 vpage)
 static void tlb_shootdown(void *ctx, struct obj_pd *pd)
 {
     (void)ctx;
+    if (pd->flags & VIREO_PD_VM) {
+        vcpu_gpa_flush(pd);
+        return;
+    }
     u64 cr3 = read_cr3();
     if (pd->arch_space == cr3)
         write_cr3(cr3);
@@ -106,4 +113,6 @@ const struct obj_mmu_ops rt_mmu_ops = {
     .unmap_page = unmap_page,
     .tlb_shootdown = tlb_shootdown,
     .object_dying = object_dying,
+    .vcpu_create = vcpu_create,
+    .vcpu_destroy = vcpu_destroy,
 };

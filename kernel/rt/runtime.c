@@ -1,5 +1,6 @@
 /* Entries from ring 3, the dispatcher and idle (runtime.h). */
 #include "runtime.h"
+#include "vcpu_rt.h"
 #include "../log.h"
 #include "../page_table.h"
 #include "../sched/hooks.h"
@@ -80,6 +81,13 @@ void rt_exit(void)
             ec_context_idle(idle_loop);
         }
         struct obj_ec *ec = sched_chain_end(sc->ec);
+        if (ec->flags & VIREO_EC_VCPU) {
+            /* Returns when it blocked in an exit or another SC should run. */
+            ec->state = OBJ_EC_READY;
+            current = ec;
+            vcpu_run(ec);
+            continue;
+        }
         if (!ipc_before_resume(ec))
             continue;
         if (ec_frame(ec)->rip >= USER_HALF_END) {

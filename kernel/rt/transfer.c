@@ -1,5 +1,6 @@
 /* Message transfer between UTCBs and the fault messages (sched/hooks.h). */
 #include "runtime.h"
+#include "vcpu_rt.h"
 #include "user_mem.h"
 #include "../log.h"
 #include "../page_table.h"
@@ -12,6 +13,7 @@
 #include <vireo/ipc.h>
 #include <vireo/x86/cr.h>
 #include <vireo/utcb.h>
+#include <vireo/vmexit.h>
 
 /* RFLAGS bits a fault handler may set: the arithmetic flags and DF. */
 #define REPLY_RFLAGS                                                                               \
@@ -54,7 +56,12 @@ static void fault_msg(struct obj_ec *ec, struct vireo_fault_msg *m)
 enum rt_xfer rt_transfer_call(struct obj_ec *from, struct obj_ec *to, u64 words, u64 badge)
 {
     struct vireo_utcb *dst = utcb_of(to, true);
-    if (from->fault_kind) {
+    if (from->fault_kind == RT_KIND_VMEXIT) {
+        if (!dst)
+            return RT_XFER_DST_BAD;
+        vcpu_exit_message(from, (struct vireo_vcpu_state *)dst->msg);
+        words = VIREO_VCPU_STATE_WORDS;
+    } else if (from->fault_kind) {
         if (!dst)
             return RT_XFER_DST_BAD;
         struct vireo_fault_msg m;
@@ -90,6 +97,8 @@ enum rt_xfer rt_transfer_reply(struct obj_ec *from, struct obj_ec *to, u64 words
 bool rt_fault_reply(struct obj_ec *from, struct obj_ec *to, u64 words)
 {
     const struct vireo_utcb *src = utcb_of(from, false);
+    if (to->fault_kind == RT_KIND_VMEXIT)
+        return src && vcpu_reply(to, src->msg, words);
     if (to->fault_kind == VIREO_FAULT_EXIT || words < 1 || !src ||
         src->msg[0] != VIREO_FAULT_RESUME)
         return false;
@@ -129,6 +138,9 @@ static void describe(const struct obj_ec *ec, char *buf, size_t size)
         break;
     case VIREO_FAULT_RECALL:
         snformat(buf, size, "recalled at rip 0x%llx", (unsigned long long)f->rip);
+        break;
+    case RT_KIND_VMEXIT:
+        snformat(buf, size, "(vCPU) exit %s", vireo_exit_class_name(vcpu_of(ec)->exit_class));
         break;
     default:
         if (ec->fault_vector == 14)

@@ -11,6 +11,10 @@
 
 #include "../obj/objects.h"
 
+/* fault_kind of a call the kernel makes for a vCPU: a VM exit (not in
+ * abi/vireo/ipc.h: vCPUs have no fault messages). */
+#define RT_KIND_VMEXIT 0x40u
+
 enum rt_xfer {
     RT_XFER_OK = 0,
     RT_XFER_SRC_BAD = 1, /* the sender's UTCB is not mapped readable */
@@ -22,8 +26,8 @@ void rt_set_result(struct obj_ec *ec, enum vireo_status status, u64 rdx);
 /* Is ec's UTCB mapped user-writable in its PD? */
 bool rt_utcb_ok(const struct obj_ec *ec);
 /* A call arriving: msg[0..words) of from's UTCB (or, with from->fault_kind,
- * the struct vireo_fault_msg of its state) into to's UTCB, with
- * head.msg_words and head.badge. */
+ * the struct vireo_fault_msg of its state, or for RT_KIND_VMEXIT the exit
+ * message) into to's UTCB, with head.msg_words and head.badge. */
 enum rt_xfer rt_transfer_call(struct obj_ec *from, struct obj_ec *to, u64 words, u64 badge);
 /* A reply: msg[0..words) of from's UTCB into to's, with head.msg_words. */
 enum rt_xfer rt_transfer_reply(struct obj_ec *from, struct obj_ec *to, u64 words);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <vireo/ipc.h>
 #include <vireo/utcb.h>
+#include <vireo/vmexit.h>
 
 /* Long enough to mean "never" without wrapping the clock. */
 #define TIMEOUT_MAX_US (1ull << 62)
@@ -333,33 +334,49 @@ void ipc_expire(u64 now_us)
 
 /* ---- faults and recall ---- */
 
-void ipc_fault(struct obj_ec *ec, u32 kind, u32 vector, u64 error, u64 address)
+/* The kernel calls the portal at pt_sel of ec's PD for ec (ec->fault_kind
+ * says what for). It uses the portal for where it sits, not for a right
+ * the PD holds: init delegates fault portals with no rights, so a server
+ * cannot call one and forge a fault message. */
+static void kernel_call(struct obj_ec *ec, u64 pt_sel, u64 words)
 {
-    ec->fault_kind = (u8)kind;
-    ec->fault_vector = (u8)vector;
-    ec->fault_error = error;
-    ec->fault_address = address;
-    /* The kernel uses the portal for where it sits, not for a right the
-     * faulting PD holds: init delegates it with no rights, so a server
-     * cannot call it and forge a fault message. */
     struct obj_node *node;
     const struct obj_pt *pt = NULL;
     const char *why = NULL;
-    if (obj_lookup(ec->pd, VIREO_SEL_FAULT_PT, VIREO_CAP_PT, 0, &node) != VIREO_OK) {
-        why = "no fault portal";
+    if (obj_lookup(ec->pd, pt_sel, VIREO_CAP_PT, 0, &node) != VIREO_OK) {
+        why = ec->fault_kind == RT_KIND_VMEXIT ? "no exit portal" : "no fault portal";
     } else {
         pt = (const struct obj_pt *)node->u.obj;
         if (!handler_usable(pt->ec))
-            why = "its fault handler is gone";
+            why = "its handler is gone";
         else if (sched_in_chain(pt->ec, ec))
-            why = "its fault handler is itself or waits for it";
+            why = "its handler is itself or waits for it";
     }
     if (why) {
         rt_fault_unhandled(ec, why);
         ipc_ec_stop(ec);
         return;
     }
-    call_start(ec, pt->ec, pt->badge, VIREO_FAULT_MSG_WORDS);
+    ec->exit_mtd = pt->mtd;
+    call_start(ec, pt->ec, pt->badge, words);
+}
+
+void ipc_fault(struct obj_ec *ec, u32 kind, u32 vector, u64 error, u64 address)
+{
+    ec->fault_kind = (u8)kind;
+    ec->fault_vector = (u8)vector;
+    ec->fault_error = error;
+    ec->fault_address = address;
+    kernel_call(ec, VIREO_SEL_FAULT_PT, VIREO_FAULT_MSG_WORDS);
+}
+
+void ipc_vcpu_exit(struct obj_ec *ec, u64 pt_sel)
+{
+    ec->fault_kind = RT_KIND_VMEXIT;
+    ec->fault_vector = 0;
+    ec->fault_error = 0;
+    ec->fault_address = 0;
+    kernel_call(ec, pt_sel, VIREO_VCPU_STATE_WORDS);
 }
 
 bool ipc_before_resume(struct obj_ec *ec)

@@ -19,6 +19,10 @@ void ipc_ec_recall(struct obj_ec *ec, u64 target_sel);
 /* The kernel calls ec's fault portal for it (an exception, exit, recall);
  * without a usable one ec is stopped for good. */
 void ipc_fault(struct obj_ec *ec, u32 kind, u32 vector, u64 error, u64 address);
+/* vCPU ec exits: the kernel calls the portal at selector pt_sel of ec's
+ * (VM) PD for it, with the portal's MTD in ec->exit_mtd; without a usable
+ * portal there ec is stopped for good (logged). */
+void ipc_vcpu_exit(struct obj_ec *ec, u64 pt_sel);
 /* Before ec returns to user mode: delivers a pending recall. Returns false
  * if ec blocked doing so (pick again). */
 bool ipc_before_resume(struct obj_ec *ec);

@@ -13,8 +13,7 @@ void sched_reset(void)
 
 bool sched_ec_runnable(const struct obj_ec *ec)
 {
-    return !(ec->flags & VIREO_EC_VCPU) &&
-           (ec->state == OBJ_EC_CREATED || ec->state == OBJ_EC_READY);
+    return ec->state == OBJ_EC_CREATED || ec->state == OBJ_EC_READY;
 }
 
 struct obj_ec *sched_chain_end(struct obj_ec *ec)

@@ -27,7 +27,7 @@ extern struct sched sched;
 
 void sched_reset(void);
 
-/* Not a vCPU, and created or ready. */
+/* Created or ready (a thread or a vCPU). */
 bool sched_ec_runnable(const struct obj_ec *ec);
 /* The handler at the end of ec's call chain (ec itself if not calling). */
 struct obj_ec *sched_chain_end(struct obj_ec *ec);

@@ -18,6 +18,17 @@ static struct obj_ec *fpu_owner, *loaded;
 __attribute__((noreturn)) void frame_resume(struct cpu_frame *frame);
 __attribute__((noreturn)) void idle_enter(u64 stack_top, void (*fn)(void));
 
+void ec_context_fpu_reset(struct obj_ec *ec)
+{
+    struct ec_arch *a = (struct ec_arch *)ec->arch_area;
+    memset(a->fxsave, 0, sizeof(a->fxsave));
+    /* FXSAVE image of the reset state: FCW 0x37f, MXCSR 0x1f80. */
+    a->fxsave[0] = 0x7f;
+    a->fxsave[1] = 0x03;
+    a->fxsave[24] = 0x80;
+    a->fxsave[25] = 0x1f;
+}
+
 void ec_context_init(struct obj_ec *ec)
 {
     struct ec_arch *a = (struct ec_arch *)ec->arch_area;
@@ -28,11 +39,7 @@ void ec_context_init(struct obj_ec *ec)
     a->frame.ss = USER_SS;
     a->frame.rflags = RFLAGS_IF | RFLAGS_FIXED1;
     a->frame.vector = 0; /* not a SYSCALL frame: leave through IRETQ */
-    /* FXSAVE image of the reset state: FCW 0x37f, MXCSR 0x1f80. */
-    a->fxsave[0] = 0x7f;
-    a->fxsave[1] = 0x03;
-    a->fxsave[24] = 0x80;
-    a->fxsave[25] = 0x1f;
+    ec_context_fpu_reset(ec);
     ec->started = 1;
 }
 
@@ -49,6 +56,24 @@ void ec_context_forget(struct obj_ec *ec)
         loaded = NULL;
 }
 
+void ec_context_fpu_load(struct obj_ec *ec)
+{
+    if (fpu_owner == ec)
+        return;
+    if (fpu_owner) {
+        struct ec_arch *o = (struct ec_arch *)fpu_owner->arch_area;
+        __asm__ volatile("fxsave64 %0" : "=m"(o->fxsave));
+    }
+    struct ec_arch *a = (struct ec_arch *)ec->arch_area;
+    __asm__ volatile("fxrstor64 %0" ::"m"(a->fxsave));
+    fpu_owner = ec;
+}
+
+void ec_context_fs_lost(void)
+{
+    loaded = NULL;
+}
+
 void ec_context_resume(struct obj_ec *ec)
 {
     struct ec_arch *a = (struct ec_arch *)ec->arch_area;
@@ -59,14 +84,7 @@ void ec_context_resume(struct obj_ec *ec)
         wrmsr(MSR_FS_BASE, ec->utcb_page << 12);
         loaded = ec;
     }
-    if (fpu_owner != ec) {
-        if (fpu_owner) {
-            struct ec_arch *o = (struct ec_arch *)fpu_owner->arch_area;
-            __asm__ volatile("fxsave64 %0" : "=m"(o->fxsave));
-        }
-        __asm__ volatile("fxrstor64 %0" ::"m"(a->fxsave));
-        fpu_owner = ec;
-    }
+    ec_context_fpu_load(ec);
     /* Whatever put the frame together, it returns to ring 3 with IF set. */
     a->frame.cs = USER_CS;
     a->frame.ss = USER_SS;

@@ -21,6 +21,13 @@ static inline struct cpu_frame *ec_frame(struct obj_ec *ec)
 /* A new thread's state: at ip with %rsp = sp, every other register 0,
  * interrupts on, FPU/SSE in their reset state. */
 void ec_context_init(struct obj_ec *ec);
+/* FPU/SSE state in its reset state (a new thread's; a vCPU's at creation). */
+void ec_context_fpu_reset(struct obj_ec *ec);
+/* ec's FPU/SSE state into the registers (a vCPU's, before it enters). */
+void ec_context_fpu_load(struct obj_ec *ec);
+/* Something (a VM exit) overwrote the FS base: reload it on the next
+ * return to a thread. */
+void ec_context_fs_lost(void);
 /* Saves the frame of ec's kernel entry. */
 void ec_context_save(struct obj_ec *ec, const struct cpu_frame *frame);
 /* Loads ec's address space, FS base (its UTCB) and FPU state and returns

@@ -47,6 +47,12 @@ void interrupt_dispatch(struct cpu_frame *frame)
 {
     u64 vector = frame->vector;
     if (!frame_from_user(frame)) {
+        if (vector == VECTOR_NMI) {
+            /* An NMI the kernel itself took (after an SVM guest's NMI
+             * exit, or in the idle loop): nothing sends one on purpose. */
+            log_warn("kernel: NMI in the kernel\n");
+            return;
+        }
         if (vector < 32)
             exception_handle(frame);
         else

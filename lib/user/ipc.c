@@ -7,7 +7,8 @@ struct vireo_utcb *user_utcb;
 enum vireo_status ipc_call(u64 pt, const u64 *msg, u64 words, u64 *reply, u64 reply_max,
                            u64 *reply_words)
 {
-    struct vireo_utcb *utcb = user_utcb ? user_utcb : utcb_self();
+    /* The kernel uses the calling thread's UTCB, whichever thread this is. */
+    struct vireo_utcb *utcb = utcb_self();
     if (words > VIREO_MSG_WORDS)
         return VIREO_E_INVALID_ARG;
     if (words)
@@ -26,15 +27,19 @@ enum vireo_status ipc_call(u64 pt, const u64 *msg, u64 words, u64 *reply, u64 re
     return VIREO_OK;
 }
 
-void ipc_serve(struct vireo_utcb *utcb, ipc_handler handler, void *ctx)
+/* Handles calls for good; with `received`, the first one is already in
+ * utcb (a thread that a call started). */
+static __attribute__((noreturn)) void serve(struct vireo_utcb *utcb, ipc_handler handler, void *ctx,
+                                            bool received)
 {
     u64 reply = 0;
     for (;;) {
-        u64 badge = 0;
-        if (sys_reply_wait(reply, &badge) != VIREO_OK) {
+        u64 badge = utcb->head.badge;
+        if (!received && sys_reply_wait(reply, &badge) != VIREO_OK) {
             reply = 0; /* nothing received: wait again, replying nothing */
             continue;
         }
+        received = false;
         u64 words = utcb->head.msg_words;
         if (words > VIREO_MSG_WORDS)
             words = VIREO_MSG_WORDS;
@@ -42,6 +47,16 @@ void ipc_serve(struct vireo_utcb *utcb, ipc_handler handler, void *ctx)
         if (reply > VIREO_MSG_WORDS)
             reply = VIREO_MSG_WORDS;
     }
+}
+
+void ipc_serve(struct vireo_utcb *utcb, ipc_handler handler, void *ctx)
+{
+    serve(utcb, handler, ctx, false);
+}
+
+void ipc_serve_started(struct vireo_utcb *utcb, ipc_handler handler, void *ctx)
+{
+    serve(utcb, handler, ctx, true);
 }
 
 const char *vireo_status_name(u64 status)

@@ -2,6 +2,7 @@
  * memory and PD first, then the mappings, then threads and portals, and
  * the SC last, so nothing runs before its space is complete. */
 #include "builder.h"
+#include "vm_builder.h"
 #include "layout.h"
 #include "modules.h"
 #include <vireo/cap.h>
@@ -30,6 +31,7 @@ bool builder_init(struct init_ctx *c)
     for (u32 i = 0; i < INIT_MAX_SERVERS; i++) {
         struct server_rt *r = &c->rt[i];
         r->pd = r->ec = r->sc = r->pt = r->fault_pt = r->mem = r->shared = SEL_NONE;
+        r->vm_pd = r->vm_ram = r->vm_files = SEL_NONE;
     }
     return c->frames.count > 0;
 }
@@ -57,7 +59,7 @@ bool builder_prepare(struct init_ctx *c, u32 i, char *why, size_t why_size)
         snformat(why, why_size, "/servers/%s: property 'memory-kib': %s", d->name, elf_why);
         return false;
     }
-    return true;
+    return vm_prepare(c, r, why, why_size);
 }
 
 /* ---- small helpers: each failure names its step ---- */
@@ -75,7 +77,7 @@ static u64 take_sel(struct init_ctx *c)
     return sel_alloc(&c->sels);
 }
 
-static void drop(struct init_ctx *c, u64 *sel)
+void builder_drop(struct init_ctx *c, u64 *sel)
 {
     if (*sel == SEL_NONE)
         return;
@@ -86,8 +88,8 @@ static void drop(struct init_ctx *c, u64 *sel)
 
 /* A child MEM capability of `pages` frames, mapped read-write into init at
  * window so init can fill it. */
-static bool carve(struct init_ctx *c, u64 pages, u64 window, u64 *sel, u64 *root, u64 *offset,
-                  char *why, size_t why_size)
+bool builder_carve(struct init_ctx *c, u64 pages, u64 window, u64 *sel, u64 *root, u64 *offset,
+                   char *why, size_t why_size)
 {
     if (!frames_alloc(&c->frames, pages, root, offset)) {
         snformat(why, why_size, "no %llu free pages (%llu left)", ULL(pages),
@@ -103,7 +105,7 @@ static bool carve(struct init_ctx *c, u64 pages, u64 window, u64 *sel, u64 *root
                          vireo_crd(VIREO_CRD_MEM, VIREO_MEM_R | VIREO_MEM_W, *sel), 0, pages,
                          window / PAGE);
     if (s != VIREO_OK) {
-        drop(c, sel);
+        builder_drop(c, sel);
         frames_free(&c->frames, *root, *offset, pages);
         return step(s, "carving memory", why, why_size);
     }
@@ -143,6 +145,10 @@ static void fill_info(struct init_ctx *c, const struct server_rt *r, struct vire
         .peer_count = d->peer_count,
     };
     memcpy(in->name, d->name, VIREO_SERVER_NAME_LEN);
+    if (d->vm) {
+        in->has_vm = 1;
+        vm_fill_info(c, r, &in->vm);
+    }
     for (u32 k = 0; k < d->call_count; k++)
         fill_ref(&in->calls[k], VIREO_SERVER_SEL_CALL0 + k, &c->rt[d->calls[k]]);
     for (u32 k = 0; k < d->peer_count; k++)
@@ -219,11 +225,11 @@ bool builder_build(struct init_ctx *c, u32 i, char *why, size_t why_size)
     const struct server_desc *d = r->desc;
     r->alive = true; /* from here on, teardown cleans up whatever exists */
     r->shared_pages = (u64)d->shared_kib * 1024 / PAGE;
-    if (!carve(c, r->plan.total_pages, INIT_WINDOW(r->id), &r->mem, &r->mem_root, &r->mem_offset,
-               why, why_size))
+    if (!builder_carve(c, r->plan.total_pages, INIT_WINDOW(r->id), &r->mem, &r->mem_root,
+                       &r->mem_offset, why, why_size))
         goto fail;
-    if (r->shared_pages && !carve(c, r->shared_pages, INIT_WINDOW_SHARED(r->id), &r->shared,
-                                  &r->shared_root, &r->shared_offset, why, why_size))
+    if (r->shared_pages && !builder_carve(c, r->shared_pages, INIT_WINDOW_SHARED(r->id), &r->shared,
+                                          &r->shared_root, &r->shared_offset, why, why_size))
         goto fail;
     fill_memory(c, r);
 
@@ -232,15 +238,16 @@ bool builder_build(struct init_ctx *c, u32 i, char *why, size_t why_size)
     char console_name[VIREO_PD_NAME_MAX + 1];
     snformat(console_name, sizeof(console_name), "%s", d->name);
     r->pd = take_sel(c);
-    if (!step(sys_create_pd(r->pd, VIREO_INIT_SEL_PD, d->quota, 0, console_name), "creating the PD",
-              why, why_size) ||
+    if (!step(sys_create_pd(r->pd, VIREO_INIT_SEL_PD, d->quota + vm_vmm_extra_quota(c, r), 0,
+                            console_name),
+              "creating the PD", why, why_size) ||
         !map_server(r, why, why_size))
         goto fail;
     r->ec = take_sel(c);
     if (!step(sys_create_ec(r->ec, r->pd, VIREO_SERVER_UTCB_ADDR / PAGE, r->plan.entry,
                             VIREO_SERVER_STACK_TOP, 0),
               "creating the EC", why, why_size) ||
-        !give_own_caps(c, r, why, why_size))
+        !give_own_caps(c, r, why, why_size) || !vm_build(c, r, why, why_size))
         goto fail;
     if (d->provides_portal) {
         r->pt = take_sel(c);
@@ -303,17 +310,18 @@ void builder_teardown(struct init_ctx *c, u32 i)
         return;
     /* The SC first, so it stops running; the memory last, so nothing is
      * left mapped onto frames that go back to the pool. */
-    drop(c, &r->sc);
-    drop(c, &r->pt);
-    drop(c, &r->fault_pt);
-    drop(c, &r->ec);
-    drop(c, &r->pd);
+    builder_drop(c, &r->sc);
+    builder_drop(c, &r->pt);
+    builder_drop(c, &r->fault_pt);
+    builder_drop(c, &r->ec);
+    builder_drop(c, &r->pd);
+    vm_teardown(c, r);
     if (r->shared != SEL_NONE) {
-        drop(c, &r->shared);
+        builder_drop(c, &r->shared);
         frames_free(&c->frames, r->shared_root, r->shared_offset, r->shared_pages);
     }
     if (r->mem != SEL_NONE) {
-        drop(c, &r->mem);
+        builder_drop(c, &r->mem);
         frames_free(&c->frames, r->mem_root, r->mem_offset, r->plan.total_pages);
     }
     r->alive = false;

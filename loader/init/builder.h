@@ -23,6 +23,9 @@ struct server_rt {
     bool alive; /* built and not yet torn down */
     u64 pd, ec, sc, pt, fault_pt, mem, shared;
     u64 mem_root, mem_offset, shared_root, shared_offset, shared_pages;
+    /* A VMM's VM (vm_builder.h): its PD, RAM and the guest's files. */
+    u64 vm_pd, vm_ram, vm_ram_root, vm_ram_offset;
+    u64 vm_files, vm_files_root, vm_files_offset, vm_file_pages;
     struct server_record rec;
 };
 
@@ -54,5 +57,13 @@ bool builder_start(struct init_ctx *c, u32 i, char *why, size_t why_size);
 /* Revokes everything init made for the server (with every capability and
  * mapping derived from it) and frees its frames and selectors. */
 void builder_teardown(struct init_ctx *c, u32 i);
+
+/* Shared steps: a child MEM capability of `pages` fresh frames, mapped
+ * read-write into init at window and zeroed (why says what failed); and
+ * revoking a capability init made (with everything derived) and freeing
+ * its selector. */
+bool builder_carve(struct init_ctx *c, u64 pages, u64 window, u64 *sel, u64 *root, u64 *offset,
+                   char *why, size_t why_size);
+void builder_drop(struct init_ctx *c, u64 *sel);
 
 #endif

@@ -13,6 +13,12 @@
 #define INIT_WINDOW(i)        (INIT_WINDOW_BASE + (u64)(i)*INIT_WINDOW_SIZE)
 #define INIT_WINDOW_SHARED(i) (INIT_WINDOW(i) + 0x80000000ull)
 
+/* init's view of a VMM's VM: its RAM (at most 3 GiB) and, 4 GiB above,
+ * the guest's files. */
+#define INIT_VM_WINDOW_BASE     0x0000500000000000ull
+#define INIT_VM_WINDOW_SIZE     0x0000000200000000ull /* 8 GiB per server */
+#define INIT_VM_WINDOW(i)       (INIT_VM_WINDOW_BASE + (u64)(i)*INIT_VM_WINDOW_SIZE)
+#define INIT_VM_FILES_WINDOW(i) (INIT_VM_WINDOW(i) + 0x100000000ull)
 /* The supervisor thread's UTCB and stack (from init's MEM capabilities). */
 #define INIT_SUP_UTCB_ADDR   0x00007fff00020000ull
 #define INIT_SUP_STACK_TOP   0x00007fff01000000ull

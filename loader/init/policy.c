@@ -35,6 +35,14 @@ bool policy_met(const struct server_desc *d, const struct server_record *r, char
     const struct expectation *e = &d->expect;
     if (why_size)
         why[0] = '\0';
+    if (e->run) {
+        if (r->faults || r->exited) {
+            snformat(why, why_size, "expected to run until the system stopped, got %s",
+                     r->faults ? "a fault" : "an exit");
+            return false;
+        }
+        return true;
+    }
     if (e->fault && r->faults == 0) {
         snformat(why, why_size, "expected a fault, got none");
         return false;

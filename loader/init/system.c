@@ -53,7 +53,7 @@ static bool handle(const struct fault_event *ev)
         printf("server %s exited with status %llu\n", name, (unsigned long long)ev->error_code);
         policy_on_exit(&r->rec, ev->error_code);
         builder_teardown(&ctx, i);
-        return true;
+        return !sys.servers[i].stop_on_exit; /* stop-on-exit: the rest stops too */
     }
     enum policy_action action = policy_on_fault(&sys.servers[i], &r->rec, ev->vector, ev->address);
     char what[96];

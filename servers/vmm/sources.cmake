@@ -12,3 +12,6 @@ set(VIREO_VMM_BOOT_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/mb1_cpu.c
   ${CMAKE_CURRENT_LIST_DIR}/mb1_boot.c)
 set(VIREO_VMM_INCLUDE ${CMAKE_CURRENT_LIST_DIR})
+# The pure parts of exit handling, also host-tested.
+set(VIREO_VMM_EXIT_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/gpt.c)

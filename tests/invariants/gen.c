@@ -110,9 +110,9 @@ void gen_op(const struct model *m, gen_draw_fn draw, void *ctx, struct op *op)
         op->nr = VIREO_SYS_CREATE_EC;
         a[0] = free_sel(m, c, draw, ctx), a[1] = cap_sel(m, c, VIREO_CAP_PD, draw, ctx);
         a[5] = draw(ctx, 4) == 0 ? VIREO_EC_VCPU : draw(ctx, 32) == 0 ? edge(draw, ctx) : 0;
-        a[2] = a[5] == VIREO_EC_VCPU && draw(ctx, 2) ? 0 : small(draw, ctx, 40);
-        a[3] = draw(ctx, 8) == 0 ? edge(draw, ctx) << 12 : 0x400000;
-        a[4] = draw(ctx, 8) == 0 ? edge(draw, ctx) << 12 : 0x7fff0000;
+        a[2] = a[5] == VIREO_EC_VCPU && draw(ctx, 2) ? draw(ctx, 1024) : small(draw, ctx, 40);
+        a[3] = draw(ctx, 8) == 0 ? edge(draw, ctx) << 12 : a[5] == VIREO_EC_VCPU ? 0 : 0x400000;
+        a[4] = draw(ctx, 8) == 0 ? edge(draw, ctx) << 12 : a[5] == VIREO_EC_VCPU ? 0 : 0x7fff0000;
         break;
     case 2:
         op->nr = VIREO_SYS_CREATE_SC;

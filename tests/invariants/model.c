@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <vireo/syscall.h>
+#include <vireo/vmexit.h>
 
 #include "model.h"
 
@@ -116,6 +117,8 @@ u64 model_chunks(const struct model *m, int pd, bool mapping)
 
 static u64 cost(const struct m_obj *o)
 {
+    if (o->type == VIREO_CAP_EC && (o->flags & VIREO_EC_VCPU))
+        return VIREO_VCPU_QUOTA_BLOCKS;
     return o->type == VIREO_CAP_PD ? 1 + o->quota : 1;
 }
 
@@ -325,8 +328,11 @@ static enum vireo_status m_create(struct model *m, int caller, u64 nr, const u64
             return VIREO_E_INVALID_ARG;
         if (vcpu != ((m->obj[payer].flags & VIREO_PD_VM) != 0))
             return VIREO_E_INVALID_ARG;
-        if (vcpu && a[2] != 0)
+        /* a vCPU's a[2] is its exit-portal base selector */
+        if (vcpu && (a[2] > VIREO_SEL_COUNT - VIREO_EXIT_CLASS_COUNT || a[3] || a[4]))
             return VIREO_E_INVALID_ARG;
+        if (vcpu)
+            need = VIREO_VCPU_QUOTA_BLOCKS;
         if (!vcpu && (a[2] >= VIREO_USER_PAGES || a[3] >= USER_HALF_END || a[4] > USER_HALF_END))
             return VIREO_E_INVALID_ARG;
         break;

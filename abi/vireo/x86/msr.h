@@ -70,6 +70,13 @@ enum vireo_msr {
 
 /* IA32_VMX_BASIC: the true-controls MSRs exist when bit 55 is set. */
 #define VMX_BASIC_TRUE_CTLS (1ull << 55)
+/* its other fields */
+#define VMX_BASIC_REVISION_MASK 0x7fffffffull /* bits 30:0 */
+#define VMX_BASIC_SIZE_SHIFT    32            /* bits 44:32: VMCS/VMXON region bytes */
+#define VMX_BASIC_SIZE_MASK     0x1fffull
+#define VMX_BASIC_ADDR32        (1ull << 48) /* VMX structures below 4 GiB */
+#define VMX_BASIC_MEMTYPE_SHIFT 50           /* bits 53:50: 6 = write-back */
+#define VMX_BASIC_MEMTYPE_MASK  0xfull
 /* Control MSRs: allowed-0 settings in bits 31:0, allowed-1 in 63:32. */
 #define VMX_CTLS_ALLOWED1_SHIFT 32
 /* IA32_VMX_EPT_VPID_CAP */
@@ -80,6 +87,11 @@ enum vireo_msr {
 #define VMX_EPT_CAP_INVEPT  (1ull << 20)
 #define VMX_EPT_CAP_AD      (1ull << 21)
 #define VMX_EPT_CAP_INVVPID (1ull << 32)
+/* INVEPT / INVVPID types offered */
+#define VMX_EPT_CAP_INVEPT_SINGLE  (1ull << 25)
+#define VMX_EPT_CAP_INVEPT_ALL     (1ull << 26)
+#define VMX_EPT_CAP_INVVPID_SINGLE (1ull << 41)
+#define VMX_EPT_CAP_INVVPID_ALL    (1ull << 42)
 
 #define APIC_BASE_BSP       (1ull << 8)
 #define APIC_BASE_X2APIC    (1ull << 10)

@@ -408,6 +408,20 @@ VIREO_LAYOUT(VMX_EPTP, VMX_EPTP_LAYOUT);
 #define VMX_EPTP_MEMTYPE_UC 0u
 #define VMX_EPTP_MEMTYPE_WB 6u
 
+/* EPT paging-structure entry (SDM vol. 3, 29.3.2). MEMTYPE and IGNORE_PAT
+ * only in leaves; LARGE in a PDE/PDPTE maps 2 MiB / 1 GiB. */
+#define VMX_EPTE_LAYOUT(X, p)                                                                      \
+    X(p, READ, 0, 1)                                                                               \
+    X(p, WRITE, 1, 1)                                                                              \
+    X(p, EXEC, 2, 1)                                                                               \
+    X(p, MEMTYPE, 3, 3)                                                                            \
+    X(p, IGNORE_PAT, 6, 1)                                                                         \
+    X(p, LARGE, 7, 1)                                                                              \
+    X(p, ACCESSED, 8, 1)                                                                           \
+    X(p, DIRTY, 9, 1)                                                                              \
+    X(p, USER_X, 10, 1)
+VIREO_LAYOUT(VMX_EPTE, VMX_EPTE_LAYOUT);
+
 /*
  * ---- VM-instruction error numbers (VMCS_VM_INSN_ERROR, SDM 31.4) ----
  */

@@ -23,7 +23,7 @@ static inline struct vireo_utcb *utcb_self(void)
     return utcb;
 }
 
-/* Copies words of msg into user_utcb, calls pt and copies up to reply_max
+/* Copies words of msg into the calling thread's UTCB, calls pt and copies up to reply_max
  * words of the reply back; *reply_words (may be NULL) gets the reply's
  * length. msg and reply may be NULL when their length is 0. */
 enum vireo_status ipc_call(u64 pt, const u64 *msg, u64 words, u64 *reply, u64 reply_max,
@@ -37,6 +37,11 @@ typedef u64 (*ipc_handler)(void *ctx, u64 badge, struct vireo_utcb *utcb, u64 wo
 /* Serves the portals bound to the calling thread for good: waits, hands
  * each call to handler and replies with what it left. */
 __attribute__((noreturn)) void ipc_serve(struct vireo_utcb *utcb, ipc_handler handler, void *ctx);
+/* The same for a thread that the first call to its portal started
+ * (abi/vireo/syscall.h): that call's message is already in utcb, and a
+ * reply_wait first would answer it with nothing. */
+__attribute__((noreturn)) void ipc_serve_started(struct vireo_utcb *utcb, ipc_handler handler,
+                                                 void *ctx);
 
 /* ---- console ---- */
 

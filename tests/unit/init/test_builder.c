@@ -37,8 +37,13 @@ static void unmap_page(void *ctx, struct obj_pd *pd, u64 vpage)
     mapped_pages--;
 }
 static void tlb_shootdown(void *ctx, struct obj_pd *pd) {}
-static const struct obj_mmu_ops mmu = {space_create, space_destroy, map_page,
-                                       unmap_page,   tlb_shootdown, NULL};
+static const struct obj_mmu_ops mmu = {
+    .space_create = space_create,
+    .space_destroy = space_destroy,
+    .map_page = map_page,
+    .unmap_page = unmap_page,
+    .tlb_shootdown = tlb_shootdown,
+};
 
 static u64 sys(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, u64 *result)
 {

@@ -1,0 +1,17 @@
+/* CPUID exits: the host's answers, filtered to what Vireo's guests get
+ * (docs/VMM.md, "CPUID"). */
+#ifndef VIREO_VMM_CPUID_H
+#define VIREO_VMM_CPUID_H
+
+#include "exit_ctx.h"
+
+struct cpuid_result {
+    u32 eax, ebx, ecx, edx;
+};
+
+/* What the guest sees for leaf/subleaf. */
+struct cpuid_result cpuid_guest(u32 leaf, u32 subleaf);
+
+void cpuid_exit(struct exit_ctx *x);
+
+#endif

@@ -1,0 +1,225 @@
+#include "cr.h"
+#include "cpuid.h"
+#include "guest_access.h"
+#include "insn.h"
+#include <vireo/x86/cr.h>
+#include <vireo/x86/msr.h>
+#include <vireo/x86/vmx_exit.h>
+
+#define CR0_DEFINED                                                                                \
+    (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_NW | CR0_CD |     \
+     CR0_PG)
+
+/* CR4 bits the guest may set: what its CPUID reports. */
+static u64 cr4_allowed(void)
+{
+    struct cpuid_result l1 = cpuid_guest(1, 0), l7 = cpuid_guest(7, 0);
+    u64 ok = CR4_TSD | CR4_DE | CR4_PAE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+    ok |= (l1.edx & (1u << 1)) ? CR4_VME | CR4_PVI : 0;
+    ok |= (l1.edx & (1u << 3)) ? CR4_PSE : 0;
+    ok |= (l1.edx & (1u << 7)) ? CR4_MCE : 0;
+    ok |= (l1.edx & (1u << 13)) ? CR4_PGE : 0;
+    ok |= (l1.ecx & (1u << 17)) ? CR4_PCIDE : 0;
+    ok |= (l1.ecx & (1u << 26)) ? CR4_OSXSAVE : 0;
+    ok |= (l7.ebx & (1u << 0)) ? CR4_FSGSBASE : 0;
+    ok |= (l7.ebx & (1u << 7)) ? CR4_SMEP : 0;
+    ok |= (l7.ebx & (1u << 20)) ? CR4_SMAP : 0;
+    ok |= (l7.ecx & (1u << 2)) ? CR4_UMIP : 0;
+    ok |= (l7.ecx & (1u << 3)) ? CR4_PKE : 0;
+    return ok;
+}
+
+bool cr0_write_ok(const struct vireo_vcpu_state *s, u64 v)
+{
+    if (v & ~CR0_DEFINED)
+        return false; /* bits 63:32 and the reserved ones */
+    if ((v & CR0_PG) && !(v & CR0_PE))
+        return false;
+    if ((v & CR0_NW) && !(v & CR0_CD))
+        return false;
+    bool paging_on = (v & CR0_PG) && !(s->cr0 & CR0_PG);
+    if (paging_on && (s->efer & EFER_LME) && !(s->cr4 & CR4_PAE))
+        return false;
+    if (paging_on && (s->efer & EFER_LME) && ga_long_mode(s))
+        return false;
+    if (!(v & CR0_PG) && ga_long_mode(s))
+        return false; /* paging cannot be turned off in 64-bit mode */
+    if ((s->cr4 & CR4_PCIDE) && !(v & CR0_PG))
+        return false;
+    return true;
+}
+
+bool cr4_write_ok(const struct vireo_vcpu_state *s, u64 v)
+{
+    if (v & ~cr4_allowed())
+        return false;
+    bool long_mode = s->efer & EFER_LMA;
+    if (long_mode && !(v & CR4_PAE))
+        return false;
+    if ((v & CR4_PCIDE) && !(s->cr4 & CR4_PCIDE) && (!long_mode || (s->cr3 & 0xfff)))
+        return false;
+    return true;
+}
+
+/* Guest register n in VMX encoding (0 RAX .. 15 R15). */
+static u64 *gpr(struct vireo_vcpu_state *s, u32 n)
+{
+    u64 *const regs[16] = {&s->rax, &s->rcx, &s->rdx, &s->rbx, &s->rsp, &s->rbp, &s->rsi, &s->rdi,
+                           &s->r8,  &s->r9,  &s->r10, &s->r11, &s->r12, &s->r13, &s->r14, &s->r15};
+    return regs[n & 15];
+}
+
+static u64 gpr_mtd(u32 n)
+{
+    return n < 4    ? VIREO_MTD(GPR_ACDB)
+           : n == 4 ? VIREO_MTD(RSP)
+           : n < 8  ? VIREO_MTD(GPR_BSD)
+                    : VIREO_MTD(GPR_R8_R15);
+}
+
+/* What the guest reads: its value, with the VMM's shadow for owned bits. */
+static u64 guest_view(u64 value, u64 mask, u64 shadow)
+{
+    return (value & ~mask) | (shadow & mask);
+}
+
+static void set_cr0(struct exit_ctx *x, u64 v)
+{
+    struct vireo_vcpu_state *s = x->s;
+    v |= CR0_ET; /* hardwired since the P6 */
+    s->cr0 = v;
+    /* IA-32e mode follows LME and PG. */
+    bool lma = (s->efer & EFER_LME) && (v & CR0_PG);
+    s->efer = lma ? s->efer | EFER_LMA : s->efer & ~EFER_LMA;
+    s->ctrl.cr0_shadow = v & s->ctrl.cr0_mask;
+    x->changed |= VIREO_MTD(CR0_CR4) | VIREO_MTD(EFER) | VIREO_MTD(CTRL);
+}
+
+/* The access as the exit says, or decoded. */
+struct cr_access {
+    u32 cr, type, reg;
+    u16 lmsw;
+};
+
+static bool decode(struct exit_ctx *x, struct cr_access *a)
+{
+    u64 q = x->s->info[0];
+    a->cr = (u32)VIREO_GET(VIREO_CRQ, CR, q);
+    a->type = (u32)VIREO_GET(VIREO_CRQ, ACCESS, q);
+    a->reg = (u32)VIREO_GET(VIREO_CRQ, GPR, q);
+    a->lmsw = (u16)VIREO_GET(VIREO_CRQ, LMSW_DATA, q);
+    if (VIREO_GET(VIREO_CRQ, DECODED, q))
+        return true;
+    struct insn in;
+    if (!insn_decode(x, &in))
+        return false;
+    switch (in.zi.mnemonic) {
+    case ZYDIS_MNEMONIC_CLTS:
+        a->type = VMX_CR_CLTS;
+        return true;
+    case ZYDIS_MNEMONIC_LMSW:
+        a->type = VMX_CR_LMSW;
+        if (in.ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER) {
+            u32 r = (u32)(ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64,
+                                                           in.ops[0].reg.value) -
+                          ZYDIS_REGISTER_RAX);
+            a->lmsw = (u16)*gpr(x->s, r);
+            return true;
+        }
+        break; /* LMSW from memory: not emulated yet */
+    case ZYDIS_MNEMONIC_MOV: {
+        const ZydisDecodedOperand *cr = &in.ops[0], *r = &in.ops[1];
+        a->type = VMX_CR_MOV_TO;
+        if (cr->reg.value < ZYDIS_REGISTER_CR0 || cr->reg.value > ZYDIS_REGISTER_CR15) {
+            cr = &in.ops[1], r = &in.ops[0];
+            a->type = VMX_CR_MOV_FROM;
+        }
+        a->cr = (u32)(cr->reg.value - ZYDIS_REGISTER_CR0);
+        a->reg = (u32)(ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, r->reg.value) -
+                       ZYDIS_REGISTER_RAX);
+        return true;
+    }
+    default:
+        break;
+    }
+    vm_stop(x->vm, VM_END_ERROR, VM_STATUS_ERROR, "CR access at rip %#llx: cannot emulate it",
+            (unsigned long long)x->s->rip);
+    return false;
+}
+
+static bool mov_to(struct exit_ctx *x, u32 cr, u64 v)
+{
+    struct vireo_vcpu_state *s = x->s;
+    bool long_mode = s->efer & EFER_LMA;
+    if (!long_mode)
+        v &= 0xffffffffull;
+    switch (cr) {
+    case 0:
+        if (!cr0_write_ok(s, v))
+            return false;
+        set_cr0(x, v);
+        return true;
+    case 3:
+        if (long_mode && (s->cr4 & CR4_PCIDE))
+            v &= ~(1ull << 63); /* the no-flush bit is not part of CR3 */
+        if (v >> 52)
+            return false;
+        s->cr3 = v;
+        x->changed |= VIREO_MTD(CR3);
+        return true;
+    case 4:
+        if (!cr4_write_ok(s, v))
+            return false;
+        s->cr4 = v;
+        s->ctrl.cr4_shadow = v & s->ctrl.cr4_mask;
+        x->changed |= VIREO_MTD(CR0_CR4) | VIREO_MTD(CTRL);
+        return true;
+    case 8:
+        if (v >> 4)
+            return false;
+        s->cr8 = v;
+        x->changed |= VIREO_MTD(CR8);
+        return true;
+    default:
+        return false;
+    }
+}
+
+void cr_exit(struct exit_ctx *x)
+{
+    struct vireo_vcpu_state *s = x->s;
+    struct cr_access a;
+    u64 len = insn_length(x);
+    if (!len || !decode(x, &a))
+        return;
+    switch (a.type) {
+    case VMX_CR_MOV_TO:
+        if (!mov_to(x, a.cr, *gpr(s, a.reg))) {
+            exit_gp(x);
+            return;
+        }
+        break;
+    case VMX_CR_MOV_FROM: {
+        u64 v = a.cr == 0   ? guest_view(s->cr0, s->ctrl.cr0_mask, s->ctrl.cr0_shadow)
+                : a.cr == 4 ? guest_view(s->cr4, s->ctrl.cr4_mask, s->ctrl.cr4_shadow)
+                : a.cr == 3 ? s->cr3
+                : a.cr == 8 ? s->cr8
+                            : s->cr2;
+        *gpr(s, a.reg) = (s->efer & EFER_LMA) ? v : (u32)v;
+        x->changed |= gpr_mtd(a.reg);
+        break;
+    }
+    case VMX_CR_CLTS:
+        set_cr0(x, s->cr0 & ~CR0_TS);
+        break;
+    case VMX_CR_LMSW: {
+        /* LMSW sets PE but cannot clear it; MP, EM, TS from the operand. */
+        u64 v = (s->cr0 & ~0xeull) | (a.lmsw & 0xf) | (s->cr0 & CR0_PE);
+        set_cr0(x, v);
+        break;
+    }
+    default:
+        return;
+    }
+    exit_finish_insn(x, len);
+}

@@ -1,0 +1,213 @@
+#include "exits.h"
+#include "cpuid.h"
+#include "cr.h"
+#include "exit_ctx.h"
+#include "insn.h"
+#include "io.h"
+#include "mb1_cpu.h"
+#include "mmio.h"
+#include <string.h>
+#include <vireo/user.h>
+#include <vireo/x86/cr.h>
+
+/* The PAT of a reset (write-back, write-through, UC-, UC, twice). */
+#define PAT_RESET 0x0007040600070406ull
+
+u64 exits_portal_mtd(u32 cls)
+{
+    u64 mtd = vireo_exit_default_mtd(cls);
+    if (cls == VIREO_EXIT_STARTUP)
+        return mtd;
+    /* Every handler may have to decode at RIP (no instruction length on
+     * SVM without next-RIP save) and finish the instruction. */
+    mtd |= INSN_DECODE_MTD | VIREO_MTD_INSN;
+    if (cls == VIREO_EXIT_MSR_READ || cls == VIREO_EXIT_MSR_WRITE)
+        mtd |= MSR_EXIT_MTD;
+    if (cls == VIREO_EXIT_MEM_FAULT || cls == VIREO_EXIT_IO)
+        mtd |= VIREO_MTD_EMUL;
+    return mtd;
+}
+
+static void startup(struct exit_ctx *x, struct vcpu_ctx *v)
+{
+    struct vireo_vcpu_state *s = x->s;
+    x->vm->arch = s->arch;
+    mb1_vcpu_start(&v->boot, s);
+    x->changed = s->mtd;
+    /* No intercepts beyond the kernel's own; the guest owns CR0 and CR4. */
+    memset(&s->ctrl, 0, sizeof(s->ctrl));
+    u32 lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    s->tsc_offset = -((u64)hi << 32 | lo); /* the guest's TSC starts near 0 */
+    s->pat = PAT_RESET;
+    s->debugctl = 0;
+    s->sysenter_cs = s->sysenter_esp = s->sysenter_eip = 0;
+    s->star = s->lstar = s->cstar = s->sfmask = s->kernel_gs_base = 0;
+    x->changed |= VIREO_MTD(CTRL) | VIREO_MTD(TSC) | VIREO_MTD(PAT_DEBUGCTL) | VIREO_MTD(SYSENTER) |
+                  VIREO_MTD(SYSCALL);
+}
+
+static void hlt(struct exit_ctx *x)
+{
+    struct vireo_vcpu_state *s = x->s;
+    if (!(s->rflags & RFLAGS_IF)) {
+        /* Nothing can wake it: the way a guest without ACPI powers off. */
+        vm_stop(x->vm, VM_END_HALTED, 0, "the guest halted with interrupts disabled (rip %#llx)",
+                (unsigned long long)s->rip);
+        return;
+    }
+    /* There is no interrupt source yet (no interrupt controller model):
+     * the vCPU would stay halted for good, so the VM ends, saying so. */
+    vm_stop(x->vm, VM_END_HALTED, 0, "the guest halted with no interrupt source (rip %#llx)",
+            (unsigned long long)s->rip);
+}
+
+static void skip(struct exit_ctx *x)
+{
+    u64 len = insn_length(x);
+    if (len)
+        exit_finish_insn(x, len);
+}
+
+static void xsetbv(struct exit_ctx *x)
+{
+    /* XCR0 is not switched yet: only the x87-only value is accepted. */
+    if ((u32)x->s->rcx == 0 && (u32)x->s->rax == 1 && (u32)x->s->rdx == 0)
+        skip(x);
+    else
+        exit_gp(x);
+}
+
+static void exception(struct exit_ctx *x)
+{
+    /* Not intercepted on purpose (the bitmap is empty): give it back. */
+    struct vireo_vcpu_state *s = x->s;
+    s->inj_info = (u32)s->info[0];
+    s->inj_error = (u32)s->info[1];
+    s->inj_len = s->insn_len;
+    x->changed |= VIREO_MTD(INJECT);
+    if (VIREO_GET(VMX_INTR_INFO, VECTOR, s->info[0]) == EXC_PF) {
+        s->cr2 = s->info[2];
+        x->changed |= VIREO_MTD(CR2);
+    }
+}
+
+static void dispatch(struct exit_ctx *x, struct vcpu_ctx *v)
+{
+    struct vireo_vcpu_state *s = x->s;
+    switch (s->exit_class) {
+    case VIREO_EXIT_STARTUP:
+        startup(x, v);
+        return;
+    case VIREO_EXIT_RECALL:
+    case VIREO_EXIT_INIT:
+    case VIREO_EXIT_SIPI:
+        return; /* nothing to do: the vCPU goes on */
+    case VIREO_EXIT_INTR_WINDOW:
+    case VIREO_EXIT_NMI_WINDOW:
+        /* Never asked for: stop asking. */
+        s->ctrl.flags &= ~(VIREO_BIT(VIREO_CTRL, INTR_WINDOW) | VIREO_BIT(VIREO_CTRL, NMI_WINDOW));
+        x->changed |= VIREO_MTD(CTRL);
+        return;
+    case VIREO_EXIT_CPUID:
+        cpuid_exit(x);
+        return;
+    case VIREO_EXIT_HLT:
+        hlt(x);
+        return;
+    case VIREO_EXIT_IO:
+        io_exit(x);
+        return;
+    case VIREO_EXIT_MSR_READ:
+        msr_read_exit(x, &v->msrs);
+        return;
+    case VIREO_EXIT_MSR_WRITE:
+        msr_write_exit(x, &v->msrs);
+        return;
+    case VIREO_EXIT_CR_ACCESS:
+        cr_exit(x);
+        return;
+    case VIREO_EXIT_MEM_FAULT:
+        if (VIREO_GET(VMX_INTR_INFO, VALID, s->vect_info)) {
+            /* An event's delivery touched MMIO (an IDT or stack there): it
+             * is not emulated; the VM cannot go on. */
+            vm_stop(x->vm, VM_END_ERROR, VM_STATUS_ERROR, "event delivery reached MMIO at %#llx",
+                    (unsigned long long)s->gpa);
+            return;
+        }
+        mmio_exit(x);
+        return;
+    case VIREO_EXIT_EXCEPTION:
+        exception(x);
+        return;
+    case VIREO_EXIT_TRIPLE_FAULT:
+        vm_stop(x->vm, VM_END_TRIPLE_FAULT, VM_STATUS_TRIPLE_FAULT, "triple fault at rip %#llx",
+                (unsigned long long)s->rip);
+        return;
+    case VIREO_EXIT_INVD:
+    case VIREO_EXIT_WBINVD:
+    case VIREO_EXIT_PAUSE:
+        skip(x);
+        return;
+    case VIREO_EXIT_XSETBV:
+        xsetbv(x);
+        return;
+    case VIREO_EXIT_RDPMC:
+        exit_gp(x); /* no performance counters offered */
+        return;
+    case VIREO_EXIT_VIRT_INSN:
+    case VIREO_EXIT_VMCALL:
+    case VIREO_EXIT_MONITOR:
+    case VIREO_EXIT_MWAIT:
+    case VIREO_EXIT_RSM:
+    case VIREO_EXIT_INVPCID:
+    case VIREO_EXIT_RDRAND:
+    case VIREO_EXIT_RDSEED:
+    case VIREO_EXIT_XSAVES:
+        exit_ud(x); /* what a CPU without the feature does */
+        return;
+    case VIREO_EXIT_ENTRY_FAILURE: {
+        const char *name = vireo_entry_check_name((u32)s->info[0]);
+        if (s->info[0] == VIREO_CHECK_SEG_INVALID ||
+            s->info[0] == VIREO_CHECK_SEG_BASE_NONCANONICAL) {
+            const struct vireo_seg *g = s->info[1] <= VIREO_SEG_GS     ? &s->es + s->info[1]
+                                        : s->info[1] == VIREO_SEG_LDTR ? &s->ldtr
+                                                                       : &s->tr;
+            printf("%s: segment %llu: selector %#x, ar %#x, limit %#x, base %#llx\n",
+                   x->vm->cfg->name, (unsigned long long)s->info[1], g->sel, g->ar, g->limit,
+                   (unsigned long long)g->base);
+        }
+        vm_stop(x->vm, VM_END_ERROR, VM_STATUS_ERROR,
+                "the kernel refused the vCPU state: %s (%s), detail %#llx, item %lld",
+                name ? name : "?", vireo_entry_check_text((u32)s->info[0]) ?: "?",
+                (unsigned long long)s->info[1], (long long)(s32)s->info[2]);
+        return;
+    }
+    default: {
+        const char *name = vireo_exit_class_name(s->exit_class);
+        vm_stop(x->vm, VM_END_ERROR, VM_STATUS_ERROR,
+                "exit %s (raw reason %#llx) at rip %#llx is not handled", name ? name : "?",
+                (unsigned long long)s->raw_reason, (unsigned long long)s->rip);
+        return;
+    }
+    }
+}
+
+u64 exits_handle(void *ctx, u64 badge, struct vireo_utcb *utcb, u64 words)
+{
+    struct vcpu_ctx *v = ctx;
+    struct vm *vm = v->vm;
+    if (vm->end != VM_RUNNING || words < VIREO_VCPU_STATE_WORDS || badge >= VIREO_EXIT_CLASS_COUNT)
+        return 0; /* no words: the vCPU stops */
+    /* A copy: the handler's own calls (to the device server) use the UTCB. */
+    struct vireo_vcpu_state s;
+    memcpy(&s, utcb->msg, sizeof(s));
+    struct exit_ctx x = {.vm = vm, .s = &s, .changed = 0};
+    vm->exits[s.exit_class < VIREO_EXIT_CLASS_COUNT ? s.exit_class : VIREO_EXIT_OTHER]++;
+    dispatch(&x, v);
+    if (vm->end != VM_RUNNING)
+        return 0;
+    s.mtd = x.changed;
+    memcpy(utcb->msg, &s, sizeof(s));
+    return VIREO_VCPU_STATE_WORDS;
+}

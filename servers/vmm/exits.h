@@ -1,0 +1,23 @@
+/* The exit handler: the portal handler of every exit class (the badge is
+ * the class), on the vCPU's time. */
+#ifndef VIREO_VMM_EXITS_H
+#define VIREO_VMM_EXITS_H
+
+#include "mb1_boot.h"
+#include "msr.h"
+#include "vm.h"
+#include <vireo/utcb.h>
+
+struct vcpu_ctx {
+    struct vm *vm;
+    struct mb1_boot boot; /* the guest's start (STARTUP) */
+    struct msr_state msrs;
+};
+
+/* The MTD the portal of class cls asks for. */
+u64 exits_portal_mtd(u32 cls);
+
+/* ipc_handler for the exit portals (ctx: struct vcpu_ctx). */
+u64 exits_handle(void *ctx, u64 badge, struct vireo_utcb *utcb, u64 words);
+
+#endif

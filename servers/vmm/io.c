@@ -1,0 +1,122 @@
+#include "io.h"
+#include "devices.h"
+#include "guest_access.h"
+#include "insn.h"
+#include <vireo/x86/cr.h>
+
+/* Elements of one REP string instruction done per exit; the rest follow
+ * after the guest re-executes it (REP instructions may be interrupted
+ * between elements, with RCX/RSI/RDI telling where they are). */
+#define STRING_CHUNK 4096u
+
+static u64 size_mask(u32 bytes)
+{
+    return bytes >= 8 ? ~0ull : (1ull << (bytes * 8)) - 1;
+}
+
+/* RAX after an IN of size bytes: AL/AX merge, EAX zero-extends. */
+static u64 merge_in(u64 rax, u64 value, u32 size)
+{
+    if (size == 4)
+        return value & 0xffffffffull;
+    return (rax & ~size_mask(size)) | (value & size_mask(size));
+}
+
+/* The segment of OUTS: DS unless a prefix overrides it (the exit says, or
+ * the instruction does). */
+static bool outs_segment(struct exit_ctx *x, u64 q, u32 *seg)
+{
+    if (VIREO_GET(VIREO_IOQ, SEG_VALID, q)) {
+        *seg = (u32)VIREO_GET(VIREO_IOQ, SEG, q);
+        return true;
+    }
+    struct insn in;
+    if (!insn_decode(x, &in))
+        return false;
+    *seg = VIREO_SEG_DS;
+    for (u32 i = 0; i < in.zi.operand_count; i++) {
+        const ZydisDecodedOperand *op = &in.ops[i];
+        if (op->type == ZYDIS_OPERAND_TYPE_MEMORY) {
+            static const u32 map[] = {
+                [ZYDIS_REGISTER_ES] = VIREO_SEG_ES, [ZYDIS_REGISTER_CS] = VIREO_SEG_CS,
+                [ZYDIS_REGISTER_SS] = VIREO_SEG_SS, [ZYDIS_REGISTER_DS] = VIREO_SEG_DS,
+                [ZYDIS_REGISTER_FS] = VIREO_SEG_FS, [ZYDIS_REGISTER_GS] = VIREO_SEG_GS,
+            };
+            ZydisRegister r = op->mem.segment;
+            if (r >= ZYDIS_REGISTER_ES && r <= ZYDIS_REGISTER_GS)
+                *seg = map[r];
+        }
+    }
+    return true;
+}
+
+static void string_io(struct exit_ctx *x, u64 q, u64 len)
+{
+    struct vireo_vcpu_state *s = x->s;
+    u32 port = (u32)VIREO_GET(VIREO_IOQ, PORT, q);
+    u32 size = (u32)VIREO_GET(VIREO_IOQ, SIZE, q);
+    bool in = VIREO_GET(VIREO_IOQ, IN, q), rep = VIREO_GET(VIREO_IOQ, REP, q);
+    u32 asz = (u32)VIREO_GET(VIREO_IOQ, ADDR_SIZE, q);
+    u64 amask = asz == 2 ? ~0ull : asz == 1 ? 0xffffffffull : 0xffffull;
+    u32 seg = VIREO_SEG_ES;
+    if (!in && !outs_segment(x, q, &seg))
+        return;
+    u64 *index = in ? &s->rdi : &s->rsi;
+    s64 step = (s->rflags & RFLAGS_DF) ? -(s64)size : (s64)size;
+    u64 count = rep ? (s->rcx & amask) : 1;
+    for (u32 done = 0; count && done < STRING_CHUNK; done++) {
+        u64 linear, value = 0;
+        if (!ga_linear(x, seg, *index & amask, size, &linear))
+            return;
+        if (in) {
+            if (!dev_access(x->vm, VIREO_DEV_OP_IO_READ, size, port, &value))
+                return;
+            enum ga_result r = ga_write(x, linear, &value, size);
+            if (r == GA_NOT_RAM)
+                vm_stop(x->vm, VM_END_ERROR, VM_STATUS_ERROR, "INS into non-RAM at %#llx",
+                        (unsigned long long)linear);
+            if (r != GA_OK)
+                return;
+        } else {
+            enum ga_result r = ga_read(x, linear, &value, size, 0);
+            if (r == GA_NOT_RAM)
+                vm_stop(x->vm, VM_END_ERROR, VM_STATUS_ERROR, "OUTS from non-RAM at %#llx",
+                        (unsigned long long)linear);
+            if (r != GA_OK || !dev_access(x->vm, VIREO_DEV_OP_IO_WRITE, size, port, &value))
+                return;
+        }
+        /* The index moves within its address size, the rest of it stays. */
+        *index = (*index & ~amask) | ((*index + (u64)step) & amask);
+        count--;
+        if (rep)
+            s->rcx = (s->rcx & ~amask) | (count & amask);
+        x->changed |= VIREO_MTD(GPR_BSD) | VIREO_MTD(GPR_ACDB);
+    }
+    if (count == 0)
+        exit_finish_insn(x, len);
+}
+
+void io_exit(struct exit_ctx *x)
+{
+    struct vireo_vcpu_state *s = x->s;
+    u64 q = s->info[0];
+    u64 len = insn_length(x);
+    if (!len)
+        return;
+    if (VIREO_GET(VIREO_IOQ, STRING, q)) {
+        string_io(x, q, len);
+        return;
+    }
+    u32 port = (u32)VIREO_GET(VIREO_IOQ, PORT, q);
+    u32 size = (u32)VIREO_GET(VIREO_IOQ, SIZE, q);
+    u64 value = s->rax;
+    if (VIREO_GET(VIREO_IOQ, IN, q)) {
+        if (!dev_access(x->vm, VIREO_DEV_OP_IO_READ, size, port, &value))
+            return;
+        s->rax = merge_in(s->rax, value, size);
+        x->changed |= VIREO_MTD(GPR_ACDB);
+    } else if (!dev_access(x->vm, VIREO_DEV_OP_IO_WRITE, size, port, &value)) {
+        return;
+    }
+    exit_finish_insn(x, len);
+}

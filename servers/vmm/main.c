@@ -1,0 +1,154 @@
+/*
+ * vmm: one per VM (docs/VMM.md). Loads the guest into the VM's RAM, makes
+ * the exit portals (one per exit class, all served by one handler thread
+ * on the vCPU's time), creates the vCPU and its SC in the VM's PD, and
+ * waits until the VM ends; then it reports and exits with the guest's
+ * status (the debug-exit value, 0 for a power-off).
+ */
+#include <stdarg.h>
+#include <string.h>
+#include <vireo/cap.h>
+#include <vireo/format.h>
+#include <vireo/server.h>
+#include <vireo/thread.h>
+#include <vireo/user.h>
+
+#include "exits.h"
+#include "mb1_boot.h"
+#include "vm.h"
+
+#define HANDLER_STACK (32u * 1024)
+
+static struct vm vm;
+static struct vcpu_ctx vcpu;
+static char end_line[200];
+
+void vm_stop(struct vm *v, enum vm_end end, u64 status, const char *fmt, ...)
+{
+    if (v->end != VM_RUNNING)
+        return;
+    v->end = end;
+    v->status = status;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnformat(end_line, sizeof(end_line), fmt, ap);
+    va_end(ap);
+    sys_sm_ctrl(VMM_SEL_DONE_SM, VIREO_SM_OP_UP, 0);
+}
+
+void *vm_ram(struct vm *v, u64 gpa, u64 len)
+{
+    const struct vireo_vm_info *c = v->cfg;
+    if (!guest_range_ok(v->ram_size, gpa, len) || (gpa < c->hole_end && gpa + len > c->hole_start))
+        return NULL;
+    return v->ram + gpa;
+}
+
+static void handler_entry(void)
+{
+    ipc_serve_started(utcb_self(), exits_handle, &vcpu);
+}
+
+static void check(enum vireo_status s, const char *what)
+{
+    if (s != VIREO_OK)
+        user_fatal("%s: %s failed: %s\n", vm.cfg->name, what, vireo_status_name(s));
+}
+
+static void load_guest(void)
+{
+    const struct vireo_vm_info *c = vm.cfg;
+    struct mb1_module mods[VIREO_VM_MAX_MODULES];
+    for (u32 i = 0; i < c->module_count; i++)
+        mods[i] = (struct mb1_module){.data = (const void *)c->modules[i].addr,
+                                      .size = c->modules[i].size,
+                                      .string = c->modules[i].name};
+    struct mb1_request req = {
+        .image = (const void *)c->kernel.addr,
+        .image_size = c->kernel.size,
+        .image_name = c->kernel.name,
+        .cmdline = c->cmdline,
+        .modules = mods,
+        .module_count = c->module_count,
+    };
+    struct guest_buffer buf = {.base = vm.ram, .size = vm.ram_size};
+    struct guest_mem mem;
+    guest_mem_from_buffer(&mem, &buf);
+    char why[160];
+    if (!mb1_load(&req, &mem, &vcpu.boot, why, sizeof(why)))
+        user_fatal("%s: cannot boot %s: %s\n", c->name, c->kernel.name, why);
+}
+
+/* One portal per class (HOST never reaches a VMM), in the VM's PD at the
+ * vCPU's exit-portal base. */
+static void make_portals(u64 own_pd)
+{
+    for (u32 cls = 0; cls < VIREO_EXIT_CLASS_COUNT; cls++) {
+        if (cls == VIREO_EXIT_HOST)
+            continue;
+        u64 sel = VMM_SEL_PORTAL0 + cls;
+        check(sys_create_pt(sel, own_pd, VMM_SEL_HANDLER_EC, cls, exits_portal_mtd(cls)),
+              "creating an exit portal");
+        /* No rights: the kernel calls it for the vCPU; nobody else can. */
+        check(sys_delegate(vm.cfg->vm_pd_sel, vireo_crd(VIREO_CRD_OBJ, 0, sel), 0, 0,
+                           VMM_VM_SEL_EXIT_BASE + cls),
+              "delegating an exit portal");
+    }
+}
+
+static void report(void)
+{
+    printf("%s: stopped: %s\n", vm.cfg->name, end_line);
+    char line[512];
+    size_t n = 0;
+    for (u32 c = 0; c < VIREO_EXIT_CLASS_COUNT && n < sizeof(line); c++) {
+        if (vm.exits[c])
+            n += (size_t)snformat(line + n, sizeof(line) - n, " %s %llu", vireo_exit_class_name(c),
+                                  (unsigned long long)vm.exits[c]);
+    }
+    printf("%s: exits:%s\n", vm.cfg->name, line);
+    /* tools/run --guest reads this line: the guest's own status, if it
+     * chose one (debug-exit, power-off). */
+    if (vm.end == VM_END_DEBUG_EXIT || vm.end == VM_END_HALTED)
+        printf("%s: guest status %llu\n", vm.cfg->name, (unsigned long long)vm.status);
+    else
+        printf("%s: guest status none\n", vm.cfg->name);
+}
+
+int main(void);
+int main(void)
+{
+    const struct vireo_server_info *info = server_start();
+    if (!info->has_vm)
+        user_fatal("no VM in the server info: a VMM needs `vm` in its node (abi/bindings.md)\n");
+    if (info->own_pd_sel == VIREO_SERVER_SEL_NONE)
+        user_fatal("a VMM needs `own-pd` (for its handler thread and portals)\n");
+    vm.info = info;
+    vm.cfg = &info->vm;
+    vm.ram = (u8 *)vm.cfg->ram_addr;
+    vm.ram_size = vm.cfg->ram_size;
+    vm.devices = server_call_sel(info, "devices");
+    msr_init(&vcpu.msrs);
+    vcpu.vm = &vm;
+    load_guest();
+
+    u64 own = info->own_pd_sel;
+    struct vireo_utcb *handler_utcb;
+    check(sys_create_sm(VMM_SEL_DONE_SM, own, 0), "creating its semaphore");
+    check(thread_create(own, VMM_SEL_HANDLER_EC, handler_entry, HANDLER_STACK, &handler_utcb),
+          "creating the exit handler");
+    make_portals(own);
+    check(sys_create_ec(VMM_SEL_VCPU, vm.cfg->vm_pd_sel, VMM_VM_SEL_EXIT_BASE, 0, 0, VIREO_EC_VCPU),
+          "creating the vCPU");
+    printf("%s: %llu MiB, guest %s at %#x%s%s, %s\n", vm.cfg->name,
+           (unsigned long long)(vm.ram_size >> 20), vm.cfg->kernel.name, vcpu.boot.eip,
+           vm.cfg->cmdline[0] ? ", command line: " : "", vm.cfg->cmdline,
+           vm.devices == VIREO_SERVER_SEL_NONE ? "no device server" : "devices attached");
+    check(sys_create_sc(VMM_SEL_VCPU_SC, vm.cfg->vm_pd_sel, VMM_SEL_VCPU, vm.cfg->vcpu_priority,
+                        vm.cfg->vcpu_budget_us),
+          "starting the vCPU");
+    while (vm.end == VM_RUNNING)
+        sys_sm_ctrl(VMM_SEL_DONE_SM, VIREO_SM_OP_DOWN, VIREO_TIMEOUT_NEVER);
+    report();
+    sys_exit(vm.status);
+}

@@ -1,0 +1,57 @@
+/*
+ * The VMM's view of its VM (docs/VMM.md): the guest's RAM, the device
+ * server, the vCPU, and how the VM ends. One VMM per VM; the exit handler
+ * thread (exits.c) runs on the vCPU's time, the main thread (main.c) waits
+ * for the VM to end.
+ */
+#ifndef VIREO_VMM_VM_H
+#define VIREO_VMM_VM_H
+
+#include <vireo/server_info.h>
+#include <vireo/vmexit.h>
+
+/* Selectors the VMM creates in its own capability space. */
+#define VMM_SEL_HANDLER_EC 100u /* the exit handler thread */
+#define VMM_SEL_DONE_SM    101u /* the main thread waits on it */
+#define VMM_SEL_VCPU       102u /* the vCPU (in the VM PD) */
+#define VMM_SEL_VCPU_SC    103u
+#define VMM_SEL_PORTAL0    128u /* exit portals, one per class, created here */
+/* Where the exit portals sit in the VM PD's space (the vCPU's base). */
+#define VMM_VM_SEL_EXIT_BASE 0u
+
+/* Why the VM ended. */
+enum vm_end {
+    VM_RUNNING = 0,
+    VM_END_DEBUG_EXIT, /* the guest wrote isa-debug-exit: status (v << 1) | 1 */
+    VM_END_HALTED,     /* HLT with interrupts disabled: powered off */
+    VM_END_TRIPLE_FAULT,
+    VM_END_ERROR, /* something the VMM cannot emulate, or a refused state */
+};
+
+/* The VMM's exit status when the guest did not choose one (debug-exit
+ * value v, or 0 for a power-off by HLT). */
+#define VM_STATUS_TRIPLE_FAULT 0x100u
+#define VM_STATUS_ERROR        0x101u
+
+struct vm {
+    const struct vireo_server_info *info;
+    const struct vireo_vm_info *cfg;
+    u8 *ram;      /* guest-physical 0 in the VMM's address space */
+    u64 ram_size; /* bytes */
+    u64 devices;  /* the device server's portal, or VIREO_SERVER_SEL_NONE */
+    u32 arch;     /* enum vireo_vcpu_arch, from the first exit */
+    enum vm_end end;
+    u64 status; /* the VMM's exit status: the guest's debug-exit value v, else per end */
+    u64 exits[VIREO_EXIT_CLASS_COUNT];
+};
+
+/* Ends the VM: the vCPU is not resumed; the main thread reports and exits
+ * with `status`. `fmt` says why (one console line). */
+void vm_stop(struct vm *vm, enum vm_end end, u64 status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Guest-physical RAM: a pointer to [gpa, gpa + len) when it is all RAM the
+ * guest sees (outside the hole), else NULL. */
+void *vm_ram(struct vm *vm, u64 gpa, u64 len);
+
+#endif
