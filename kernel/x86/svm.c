@@ -26,8 +26,11 @@ static u64 take_pages(u64 pages, u8 fill)
     return phys;
 }
 
-/* MSRs whose guest values VMLOAD/VMSAVE switch: the guest reads and writes
- * them without exits. Every other MSR is intercepted. */
+/* MSRs whose guest values VMLOAD/VMSAVE switch: the guest reads them
+ * without exits. Writes still exit, so that the VMM checks them as the
+ * architecture says (a non-canonical LSTAR raises #GP; QEMU TCG would take
+ * it, and VMRUN then refuses the state). Every other MSR is intercepted
+ * both ways. */
 static const u32 passthrough_msrs[] = {
     MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR,         MSR_LSTAR,
     MSR_CSTAR,   MSR_SFMASK,  MSR_SYSENTER_CS,    MSR_SYSENTER_ESP, MSR_SYSENTER_EIP,
@@ -35,7 +38,7 @@ static const u32 passthrough_msrs[] = {
 
 /* The MSR permission map: three 2 KiB ranges with two bits (read, write)
  * per MSR (APM vol. 2 15.11). */
-static void msrpm_allow(u8 *map, u32 msr)
+static void msrpm_allow_read(u8 *map, u32 msr)
 {
     u32 base;
     if (msr < 0x2000)
@@ -46,7 +49,7 @@ static void msrpm_allow(u8 *map, u32 msr)
         base = 0x1000, msr -= 0xc0010000u;
     else
         return;
-    map[base + msr / 4] &= (u8) ~(3u << ((msr % 4) * 2));
+    map[base + msr / 4] &= (u8) ~(1u << ((msr % 4) * 2));
 }
 
 static bool svm_cpu_init(void)
@@ -67,7 +70,7 @@ static bool svm_cpu_init(void)
         return false;
     }
     for (u32 i = 0; i < sizeof(passthrough_msrs) / sizeof(passthrough_msrs[0]); i++)
-        msrpm_allow(phys_to_virt(msrpm), passthrough_msrs[i]);
+        msrpm_allow_read(phys_to_virt(msrpm), passthrough_msrs[i]);
     svm_cpu.hsave_pa = hsave;
     svm_cpu.host_pa = host;
     svm_cpu.iopm_pa = iopm;
@@ -238,6 +241,8 @@ static u32 svm_run(struct vcpu *v)
     vmcb->control.eventinj = 0; /* delivered, or back in exitintinfo */
 
     u64 code = vmcb->control.exitcode;
+    if (code == 0xffffffffull)
+        code = SVM_EXIT_INVALID; /* QEMU TCG stores VMEXIT_INVALID as 32 bits */
     u32 cls = vireo_svm_exit_class(code, vmcb->control.exitinfo1);
     if (s->iret_seen && cls != VIREO_EXIT_IRET) {
         /* The IRET that ended NMI blocking has completed by now. */

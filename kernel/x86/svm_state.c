@@ -154,8 +154,11 @@ void svm_read(struct vcpu *v, u64 mtd, struct vireo_vcpu_state *s)
         seg_read(&s->cs, &g->cs, false);
         seg_read(&s->ss, &g->ss, true);
     }
-    if (HAS(TR))
+    if (HAS(TR)) {
         seg_read(&s->tr, &g->tr, false);
+        /* LTR marks the TSS busy; QEMU TCG's VMCB keeps the type it read. */
+        s->tr.ar |= 2u;
+    }
     if (HAS(LDTR))
         seg_read(&s->ldtr, &g->ldtr, true);
     if (HAS(GDTR))

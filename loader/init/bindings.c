@@ -257,6 +257,20 @@ static bool get_modules(struct parser *p, int node, struct vm_desc *vm)
     return true;
 }
 
+/* The guest's command line: one string, which may be empty. */
+static bool get_cmdline(struct parser *p, int node, struct vm_desc *vm)
+{
+    int len;
+    const char *data = fdt_getprop(p->fdt, node, "cmdline", &len);
+    vm->cmdline = NULL;
+    if (!data)
+        return true;
+    if (len < 1 || data[len - 1] != '\0' || strlen(data) != (size_t)len - 1)
+        return fail(p, "%s: property 'cmdline' must be one string", p->where);
+    vm->cmdline = data;
+    return true;
+}
+
 static bool parse_vm(struct parser *p, int node, const struct server_desc *vmm, struct vm_desc *vm)
 {
     if (!check_props(p, node, vm_props, sizeof(vm_props) / sizeof(vm_props[0])))
@@ -264,7 +278,7 @@ static bool parse_vm(struct parser *p, int node, const struct server_desc *vmm, 
     if (!get_u32(p, node, "memory-mib", VM_MIN_MEMORY_MIB, VM_MAX_MEMORY_MIB, true,
                  &vm->memory_mib) ||
         !get_string(p, node, "kernel", &vm->kernel) ||
-        !get_string(p, node, "cmdline", &vm->cmdline) || !get_modules(p, node, vm))
+        !get_cmdline(p, node, vm) || !get_modules(p, node, vm))
         return false;
     if (!vm->kernel)
         return fail(p, "%s: property 'kernel' is missing", p->where);

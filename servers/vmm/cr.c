@@ -2,6 +2,7 @@
 #include "cpuid.h"
 #include "guest_access.h"
 #include "insn.h"
+#include "regs.h"
 #include <vireo/x86/cr.h>
 #include <vireo/x86/msr.h>
 #include <vireo/x86/vmx_exit.h>
@@ -61,22 +62,6 @@ bool cr4_write_ok(const struct vireo_vcpu_state *s, u64 v)
     return true;
 }
 
-/* Guest register n in VMX encoding (0 RAX .. 15 R15). */
-static u64 *gpr(struct vireo_vcpu_state *s, u32 n)
-{
-    u64 *const regs[16] = {&s->rax, &s->rcx, &s->rdx, &s->rbx, &s->rsp, &s->rbp, &s->rsi, &s->rdi,
-                           &s->r8,  &s->r9,  &s->r10, &s->r11, &s->r12, &s->r13, &s->r14, &s->r15};
-    return regs[n & 15];
-}
-
-static u64 gpr_mtd(u32 n)
-{
-    return n < 4    ? VIREO_MTD(GPR_ACDB)
-           : n == 4 ? VIREO_MTD(RSP)
-           : n < 8  ? VIREO_MTD(GPR_BSD)
-                    : VIREO_MTD(GPR_R8_R15);
-}
-
 /* What the guest reads: its value, with the VMM's shadow for owned bits. */
 static u64 guest_view(u64 value, u64 mask, u64 shadow)
 {
@@ -95,9 +80,13 @@ static void set_cr0(struct exit_ctx *x, u64 v)
     x->changed |= VIREO_MTD(CR0_CR4) | VIREO_MTD(EFER) | VIREO_MTD(CTRL);
 }
 
-/* The access as the exit says, or decoded. */
+/* The access as the exit says, or decoded. reg is a Zydis register (the
+ * exit's GPR number n is RAX + n: Zydis keeps the x86 encoding order);
+ * SMSW is a read of CR0 that only SVM intercepts. */
+#define CR_ACCESS_SMSW 4u
 struct cr_access {
-    u32 cr, type, reg;
+    u32 cr, type;
+    int reg;
     u16 lmsw;
 };
 
@@ -106,7 +95,7 @@ static bool decode(struct exit_ctx *x, struct cr_access *a)
     u64 q = x->s->info[0];
     a->cr = (u32)VIREO_GET(VIREO_CRQ, CR, q);
     a->type = (u32)VIREO_GET(VIREO_CRQ, ACCESS, q);
-    a->reg = (u32)VIREO_GET(VIREO_CRQ, GPR, q);
+    a->reg = ZYDIS_REGISTER_RAX + (int)VIREO_GET(VIREO_CRQ, GPR, q);
     a->lmsw = (u16)VIREO_GET(VIREO_CRQ, LMSW_DATA, q);
     if (VIREO_GET(VIREO_CRQ, DECODED, q))
         return true;
@@ -120,13 +109,21 @@ static bool decode(struct exit_ctx *x, struct cr_access *a)
     case ZYDIS_MNEMONIC_LMSW:
         a->type = VMX_CR_LMSW;
         if (in.ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER) {
-            u32 r = (u32)(ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64,
-                                                           in.ops[0].reg.value) -
-                          ZYDIS_REGISTER_RAX);
-            a->lmsw = (u16)*gpr(x->s, r);
+            u64 v;
+            if (!regs_get(x, in.ops[0].reg.value, &v))
+                break;
+            a->lmsw = (u16)v;
             return true;
         }
         break; /* LMSW from memory: not emulated yet */
+    case ZYDIS_MNEMONIC_SMSW:
+        a->type = CR_ACCESS_SMSW;
+        a->cr = 0;
+        if (in.ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER) {
+            a->reg = in.ops[0].reg.value;
+            return true;
+        }
+        break; /* SMSW to memory: not emulated yet */
     case ZYDIS_MNEMONIC_MOV: {
         const ZydisDecodedOperand *cr = &in.ops[0], *r = &in.ops[1];
         a->type = VMX_CR_MOV_TO;
@@ -135,8 +132,7 @@ static bool decode(struct exit_ctx *x, struct cr_access *a)
             a->type = VMX_CR_MOV_FROM;
         }
         a->cr = (u32)(cr->reg.value - ZYDIS_REGISTER_CR0);
-        a->reg = (u32)(ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, r->reg.value) -
-                       ZYDIS_REGISTER_RAX);
+        a->reg = r->reg.value;
         return true;
     }
     default:
@@ -193,20 +189,25 @@ void cr_exit(struct exit_ctx *x)
     if (!len || !decode(x, &a))
         return;
     switch (a.type) {
-    case VMX_CR_MOV_TO:
-        if (!mov_to(x, a.cr, *gpr(s, a.reg))) {
+    case VMX_CR_MOV_TO: {
+        u64 v;
+        if (!regs_get(x, a.reg, &v) || !mov_to(x, a.cr, v)) {
             exit_gp(x);
             return;
         }
         break;
-    case VMX_CR_MOV_FROM: {
+    }
+    case VMX_CR_MOV_FROM:
+    case CR_ACCESS_SMSW: {
         u64 v = a.cr == 0   ? guest_view(s->cr0, s->ctrl.cr0_mask, s->ctrl.cr0_shadow)
                 : a.cr == 4 ? guest_view(s->cr4, s->ctrl.cr4_mask, s->ctrl.cr4_shadow)
                 : a.cr == 3 ? s->cr3
                 : a.cr == 8 ? s->cr8
                             : s->cr2;
-        *gpr(s, a.reg) = (s->efer & EFER_LMA) ? v : (u32)v;
-        x->changed |= gpr_mtd(a.reg);
+        if (!regs_set(x, a.reg, (s->efer & EFER_LMA) ? v : (u32)v)) {
+            exit_ud(x);
+            return;
+        }
         break;
     }
     case VMX_CR_CLTS:

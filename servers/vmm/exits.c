@@ -34,8 +34,13 @@ static void startup(struct exit_ctx *x, struct vcpu_ctx *v)
     x->vm->arch = s->arch;
     mb1_vcpu_start(&v->boot, s);
     x->changed = s->mtd;
-    /* No intercepts beyond the kernel's own; the guest owns CR0 and CR4. */
+    /* The VMM owns every bit of CR0 and CR4: each write exits and is
+     * checked here (cr.c), so an invalid one raises #GP even where the CPU
+     * below would take it (QEMU TCG), and reads see the shadow. */
     memset(&s->ctrl, 0, sizeof(s->ctrl));
+    s->ctrl.cr0_mask = s->ctrl.cr4_mask = ~0ull;
+    s->ctrl.cr0_shadow = s->cr0;
+    s->ctrl.cr4_shadow = s->cr4;
     u32 lo, hi;
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
     s->tsc_offset = -((u64)hi << 32 | lo); /* the guest's TSC starts near 0 */

@@ -22,30 +22,34 @@ static u64 merge_in(u64 rax, u64 value, u32 size)
     return (rax & ~size_mask(size)) | (value & size_mask(size));
 }
 
-/* The segment of OUTS: DS unless a prefix overrides it (the exit says, or
- * the instruction does). */
-static bool outs_segment(struct exit_ctx *x, u64 q, u32 *seg)
+static const u32 zydis_seg[] = {
+    [ZYDIS_REGISTER_ES] = VIREO_SEG_ES, [ZYDIS_REGISTER_CS] = VIREO_SEG_CS,
+    [ZYDIS_REGISTER_SS] = VIREO_SEG_SS, [ZYDIS_REGISTER_DS] = VIREO_SEG_DS,
+    [ZYDIS_REGISTER_FS] = VIREO_SEG_FS, [ZYDIS_REGISTER_GS] = VIREO_SEG_GS,
+};
+
+/* The address size (0 = 16, 1 = 32, 2 = 64 bit) and the segment of a
+ * string instruction's memory operand: from the exit where it says
+ * (VMX, SVM with decode assists), else from the instruction. QEMU TCG
+ * gives neither reliably, so without an exit length the VMM decodes. */
+static bool string_operand(struct exit_ctx *x, u64 q, u32 *asz, u32 *seg)
 {
-    if (VIREO_GET(VIREO_IOQ, SEG_VALID, q)) {
+    *asz = (u32)VIREO_GET(VIREO_IOQ, ADDR_SIZE, q);
+    *seg = VIREO_GET(VIREO_IOQ, IN, q) ? VIREO_SEG_ES : VIREO_SEG_DS;
+    if (VIREO_GET(VIREO_IOQ, SEG_VALID, q) && x->s->insn_len) {
         *seg = (u32)VIREO_GET(VIREO_IOQ, SEG, q);
         return true;
     }
     struct insn in;
     if (!insn_decode(x, &in))
         return false;
-    *seg = VIREO_SEG_DS;
+    *asz = in.zi.address_width == 64 ? 2 : in.zi.address_width == 32 ? 1 : 0;
     for (u32 i = 0; i < in.zi.operand_count; i++) {
         const ZydisDecodedOperand *op = &in.ops[i];
-        if (op->type == ZYDIS_OPERAND_TYPE_MEMORY) {
-            static const u32 map[] = {
-                [ZYDIS_REGISTER_ES] = VIREO_SEG_ES, [ZYDIS_REGISTER_CS] = VIREO_SEG_CS,
-                [ZYDIS_REGISTER_SS] = VIREO_SEG_SS, [ZYDIS_REGISTER_DS] = VIREO_SEG_DS,
-                [ZYDIS_REGISTER_FS] = VIREO_SEG_FS, [ZYDIS_REGISTER_GS] = VIREO_SEG_GS,
-            };
-            ZydisRegister r = op->mem.segment;
-            if (r >= ZYDIS_REGISTER_ES && r <= ZYDIS_REGISTER_GS)
-                *seg = map[r];
-        }
+        ZydisRegister r = op->mem.segment;
+        if (op->type == ZYDIS_OPERAND_TYPE_MEMORY && r >= ZYDIS_REGISTER_ES &&
+            r <= ZYDIS_REGISTER_GS && (op->actions & ZYDIS_OPERAND_ACTION_MASK_READ))
+            *seg = zydis_seg[r]; /* OUTS reads DS (or an override); INS writes ES */
     }
     return true;
 }
@@ -56,11 +60,10 @@ static void string_io(struct exit_ctx *x, u64 q, u64 len)
     u32 port = (u32)VIREO_GET(VIREO_IOQ, PORT, q);
     u32 size = (u32)VIREO_GET(VIREO_IOQ, SIZE, q);
     bool in = VIREO_GET(VIREO_IOQ, IN, q), rep = VIREO_GET(VIREO_IOQ, REP, q);
-    u32 asz = (u32)VIREO_GET(VIREO_IOQ, ADDR_SIZE, q);
-    u64 amask = asz == 2 ? ~0ull : asz == 1 ? 0xffffffffull : 0xffffull;
-    u32 seg = VIREO_SEG_ES;
-    if (!in && !outs_segment(x, q, &seg))
+    u32 asz, seg;
+    if (!string_operand(x, q, &asz, &seg))
         return;
+    u64 amask = asz == 2 ? ~0ull : asz == 1 ? 0xffffffffull : 0xffffull;
     u64 *index = in ? &s->rdi : &s->rsi;
     s64 step = (s->rflags & RFLAGS_DF) ? -(s64)size : (s64)size;
     u64 count = rep ? (s->rcx & amask) : 1;

@@ -9,8 +9,4 @@
 
 void mmio_exit(struct exit_ctx *x);
 
-/* Guest register by Zydis id: a pointer to the 64-bit register that holds
- * it, its width in bytes and its shift (8 for AH..BH); NULL if not a GPR. */
-u64 *mmio_gpr(struct vireo_vcpu_state *s, int zydis_reg, u32 *bytes, u32 *shift, u64 *mtd);
-
 #endif

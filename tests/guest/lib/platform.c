@@ -40,14 +40,30 @@ enum rt_platform rt_platform(void)
     return (enum rt_platform)cached;
 }
 
+bool rt_under_vireo(void)
+{
+    static int cached = -1;
+    if (cached < 0) {
+        struct cpuid_regs r = cpuid(0x40000000, 0);
+        char sig[13];
+        memcpy(sig, &r.ebx, 4);
+        memcpy(sig + 4, &r.ecx, 4);
+        memcpy(sig + 8, &r.edx, 4);
+        sig[12] = 0;
+        cached = (cpuid(1, 0).ecx & (1u << 31)) && !strcmp(sig, "Vireo VMM");
+    }
+    return cached;
+}
+
 const char *rt_platform_name(void)
 {
+    bool vireo = rt_under_vireo();
     switch (rt_platform()) {
     case RT_PLATFORM_QEMU_TCG:
-        return "QEMU TCG";
+        return vireo ? "Vireo on QEMU TCG" : "QEMU TCG";
     case RT_PLATFORM_BOCHS:
         return "Bochs";
     default:
-        return "this machine";
+        return vireo ? "Vireo" : "this machine";
     }
 }

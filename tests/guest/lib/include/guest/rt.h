@@ -51,8 +51,14 @@ bool rt_cmdline_has(const char *word);
 
 /* Where the guest is running, for tolerating documented deviations. */
 enum rt_platform { RT_PLATFORM_OTHER, RT_PLATFORM_QEMU_TCG, RT_PLATFORM_BOCHS };
+/* The emulator underneath: under Vireo, the one Vireo runs on (QEMU's
+ * brand string passes through; Bochs' port 0xe9 does not, so Vireo on
+ * Bochs is OTHER). */
 enum rt_platform rt_platform(void);
 const char *rt_platform_name(void);
+/* Runs under Vireo (CPUID leaf 0x40000000 signature "Vireo VMM"): what
+ * Vireo intercepts is Vireo's to get right, whatever the emulator below. */
+bool rt_under_vireo(void);
 /* The "strict" command-line word: deviations count as failures. */
 bool rt_strict(void);
 
