@@ -277,8 +277,8 @@ static bool parse_vm(struct parser *p, int node, const struct server_desc *vmm, 
         return false;
     if (!get_u32(p, node, "memory-mib", VM_MIN_MEMORY_MIB, VM_MAX_MEMORY_MIB, true,
                  &vm->memory_mib) ||
-        !get_string(p, node, "kernel", &vm->kernel) ||
-        !get_cmdline(p, node, vm) || !get_modules(p, node, vm))
+        !get_string(p, node, "kernel", &vm->kernel) || !get_cmdline(p, node, vm) ||
+        !get_modules(p, node, vm))
         return false;
     if (!vm->kernel)
         return fail(p, "%s: property 'kernel' is missing", p->where);

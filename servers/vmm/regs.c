@@ -54,4 +54,3 @@ bool regs_get(struct exit_ctx *x, int zr, u64 *value)
     *value = (*reg >> shift) & mask_of(bytes);
     return true;
 }
-
