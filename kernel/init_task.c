@@ -4,6 +4,7 @@
  * in its own capability space as init itself would, and the scheduler
  * takes over. */
 #include "init_task.h"
+#include "rt/console_input.h"
 #include "log.h"
 #include "memory.h"
 #include "page_table.h"
@@ -189,6 +190,11 @@ void init_task_start(const struct vireo_boot_info *boot, enum vireo_virt_kind vi
     ec_frame(ec)->rdi = VIREO_INIT_INFO_ADDR;
     if (!syscall_boot_create(VIREO_SYS_CREATE_SC, sc_args))
         system_stop(VIREO_STOP_NO_MEMORY, "cannot create init's SC");
+    const u64 sm_args[6] = {VIREO_INIT_SEL_CONSOLE, VIREO_INIT_SEL_PD, 0, 0, 0, 0};
+    struct obj_sm *console = (struct obj_sm *)syscall_boot_create(VIREO_SYS_CREATE_SM, sm_args);
+    if (!console)
+        system_stop(VIREO_STOP_NO_MEMORY, "cannot create the console input semaphore");
+    console_input_init(console);
     log_info("kernel: starting init (%llu KiB, %u modules)\n",
              (unsigned long long)((mod->size + 1023) / 1024), info->module_count);
     rt_exit();

@@ -4,6 +4,7 @@
  * checked; a bad one is answered with a status code, never a fault. */
 #include "syscall.h"
 #include "rt/console.h"
+#include "rt/console_input.h"
 #include "sched/hooks.h"
 #include "rt/runtime.h"
 #include "sched/ipc.h"
@@ -78,7 +79,10 @@ struct obj_header *syscall_boot_create(u64 nr, const u64 args[6])
     if (obj_syscall(&kobj, pd, nr, args, &rdx) != VIREO_OK)
         return NULL;
     object_created(pd, nr, args[0], "");
-    return created(pd, args[0], nr == VIREO_SYS_CREATE_EC ? VIREO_CAP_EC : VIREO_CAP_SC);
+    return created(pd, args[0],
+                   nr == VIREO_SYS_CREATE_EC   ? VIREO_CAP_EC
+                   : nr == VIREO_SYS_CREATE_SC ? VIREO_CAP_SC
+                                               : VIREO_CAP_SM);
 }
 
 void syscall_dispatch(struct cpu_frame *frame)
@@ -109,6 +113,12 @@ void syscall_dispatch(struct cpu_frame *frame)
     case VIREO_SYS_EC_RECALL:
         ipc_ec_recall(ec, args[0]);
         break;
+    case VIREO_SYS_CONSOLE_READ: {
+        u64 count;
+        enum vireo_status s = console_read(ec, args[0], args[1], args[2], &count);
+        rt_set_result(ec, s, count);
+        break;
+    }
     case VIREO_SYS_CREATE_PD:
     case VIREO_SYS_CREATE_EC:
     case VIREO_SYS_CREATE_SC:

@@ -14,8 +14,18 @@ enum {
     UART_DLM = 1,
     LCR_8N1 = 0x03,
     LCR_DLAB = 0x80,
+    LSR_DR = 0x01,
     LSR_THRE = 0x20,
 };
+
+bool uart_try_getc(uint16_t base, uint8_t *c)
+{
+    uint8_t lsr = inb(base + UART_LSR);
+    if (lsr == 0xff || !(lsr & LSR_DR))
+        return false; /* nothing received, or no UART at all */
+    *c = inb(base + UART_DATA);
+    return true;
+}
 
 void uart_init(uint16_t base)
 {

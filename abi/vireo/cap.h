@@ -87,10 +87,13 @@ typedef u64 vireo_sel;
  * Both are ordinary objects charged to init's quota; revoking them stops
  * init. Selector VIREO_SEL_FAULT_PT (1023, abi/vireo/ipc.h) stays empty:
  * init's own faults stop the system. */
-#define VIREO_INIT_SEL_EC    1021u
-#define VIREO_INIT_SEL_SC    1022u
-#define VIREO_INIT_PRIO      128u
-#define VIREO_INIT_BUDGET_US 10000u
+/* The console input semaphore (SM, all rights; abi/vireo/syscall.h,
+ * console_read), a kernel object like the EC and SC below. */
+#define VIREO_INIT_SEL_CONSOLE 1020u
+#define VIREO_INIT_SEL_EC      1021u
+#define VIREO_INIT_SEL_SC      1022u
+#define VIREO_INIT_PRIO        128u
+#define VIREO_INIT_BUDGET_US   10000u
 
 /* ---- memory ---- */
 

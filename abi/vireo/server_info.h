@@ -23,7 +23,9 @@
  *     `delegate-to`;
  *   - own_pd_sel (with `own-pd`): its own PD, PD_CREATE only;
  *   - shared_sel (with shared-memory-kib): the shared memory's MEM
- *     capability, R + W + DELEGATE.
+ *     capability, R + W + DELEGATE;
+ *   - console_sel (with console-input): the console input semaphore with
+ *     SM_DOWN (abi/vireo/syscall.h, console_read).
  * Selectors it does not have read as VIREO_SERVER_SEL_NONE here.
  *
  * A VMM (a server whose node has `vm`, abi/bindings.md) also gets its VM:
@@ -60,11 +62,12 @@
 #define VIREO_SERVER_SEL_NONE  (~0ull)
 
 /* Where init puts the capabilities in a server's space. */
-#define VIREO_SERVER_SEL_CALL0  1u  /* calls[i] at 1 + i */
-#define VIREO_SERVER_SEL_PEER0  32u /* peers[i] at 32 + i */
-#define VIREO_SERVER_SEL_OWN_PD 48u
-#define VIREO_SERVER_SEL_SHARED 49u
-#define VIREO_SERVER_SEL_VM_PD  50u
+#define VIREO_SERVER_SEL_CALL0   1u  /* calls[i] at 1 + i */
+#define VIREO_SERVER_SEL_PEER0   32u /* peers[i] at 32 + i */
+#define VIREO_SERVER_SEL_OWN_PD  48u
+#define VIREO_SERVER_SEL_SHARED  49u
+#define VIREO_SERVER_SEL_VM_PD   50u
+#define VIREO_SERVER_SEL_CONSOLE 51u
 
 /* A VM's limits (abi/bindings.md, /vms). */
 #define VIREO_VM_MAX_MODULES 8u
@@ -128,6 +131,7 @@ struct vireo_server_info {
     struct vireo_server_ref peers[VIREO_SERVER_MAX_PEERS];
     u32 has_vm; /* 1: the server is a VMM and vm is filled in */
     u32 reserved1;
+    u64 console_sel; /* VIREO_SERVER_SEL_NONE without console-input */
     struct vireo_vm_info vm;
 };
 VIREO_ABI_OFFSET(struct vireo_server_info, name, 0x10);
@@ -139,7 +143,7 @@ VIREO_ABI_OFFSET(struct vireo_server_info, shared_sel, 0x80);
 VIREO_ABI_OFFSET(struct vireo_server_info, call_count, 0x90);
 VIREO_ABI_OFFSET(struct vireo_server_info, calls, 0x98);
 VIREO_ABI_OFFSET(struct vireo_server_info, has_vm, 0x98 + 48 * (16 + 8));
-VIREO_ABI_SIZE(struct vireo_server_info, 0x98 + 48 * (16 + 8) + 8 + sizeof(struct vireo_vm_info));
+VIREO_ABI_SIZE(struct vireo_server_info, 0x98 + 48 * (16 + 8) + 16 + sizeof(struct vireo_vm_info));
 _Static_assert(sizeof(struct vireo_server_info) <= 4096, "the info fits its page");
 _Static_assert(VIREO_SERVER_SEL_CALL0 + VIREO_SERVER_MAX_CALLS <= VIREO_SERVER_SEL_PEER0,
                "call portals and peer PDs do not share selectors");

@@ -145,10 +145,24 @@ enum vireo_syscall {
      * runs or is ready, else when its current syscall (a call, a wait)
      * ends; the recall of a stopped thread does nothing. */
     VIREO_SYS_EC_RECALL = 13,
+    /* console_read(%rdi = sel sm, %rsi = char *buf, %rdx = u64 len): takes
+     * up to len bytes the kernel console (COM1) received and returns their
+     * count in %rdx (0: none waiting; never blocks). sm must be the console
+     * input semaphore (VIREO_INIT_SEL_CONSOLE, delegated on as init
+     * chooses) with VIREO_SM_DOWN, else VIREO_E_BAD_CAP / NO_RIGHTS; len <=
+     * VIREO_CONSOLE_READ_MAX (VIREO_E_INVALID_ARG); buf mapped writable
+     * (VIREO_E_BAD_ADDRESS, nothing taken). The kernel polls COM1 at every
+     * timer tick and ups the semaphore when bytes arrive, so a reader waits
+     * with sm_ctrl DOWN and then reads. The kernel keeps
+     * VIREO_CONSOLE_INPUT_BUFFER bytes; what arrives beyond that while
+     * nobody reads is dropped and counted (logged once per burst). */
+    VIREO_SYS_CONSOLE_READ = 14,
     VIREO_SYS_COUNT
 };
 
-#define VIREO_CONSOLE_WRITE_MAX 4096u
-#define VIREO_PD_NAME_MAX       15u /* create_pd: console name characters */
+#define VIREO_CONSOLE_WRITE_MAX    4096u
+#define VIREO_CONSOLE_READ_MAX     4096u
+#define VIREO_CONSOLE_INPUT_BUFFER 1024u
+#define VIREO_PD_NAME_MAX          15u /* create_pd: console name characters */
 
 #endif

@@ -1,6 +1,7 @@
 /* Entries from ring 3, the dispatcher and idle (runtime.h). */
 #include "runtime.h"
 #include "vcpu_rt.h"
+#include "console_input.h"
 #include "../log.h"
 #include "../page_table.h"
 #include "../sched/hooks.h"
@@ -51,6 +52,7 @@ void rt_account(void)
     u64 now = rt_now_us();
     sched_charge(now);
     ipc_expire(now);
+    console_input_deliver();
 }
 
 static __attribute__((noreturn)) void nothing_left(void)

@@ -280,6 +280,16 @@ static void sm_unwait(struct obj_ec *w)
     detach(w);
 }
 
+enum vireo_status ipc_sm_signal(struct obj_sm *sm)
+{
+    struct obj_ec *w = sm->wait_head;
+    if (!w)
+        return obj_sm_up(sm);
+    sm_unwait(w); /* the count goes straight to the first waiter */
+    set_and_wake(w, VIREO_OK, 0);
+    return VIREO_OK;
+}
+
 void ipc_sm_ctrl(struct obj_ec *ec, u64 sm_sel, u64 op, u64 timeout_us)
 {
     /* The object layer's order of checks: type, op, right. */
@@ -296,15 +306,7 @@ void ipc_sm_ctrl(struct obj_ec *ec, u64 sm_sel, u64 op, u64 timeout_us)
     }
     struct obj_sm *sm = (struct obj_sm *)node->u.obj;
     if (op == VIREO_SM_OP_UP) {
-        struct obj_ec *w = sm->wait_head;
-        if (w) {
-            sm_unwait(w); /* the count goes straight to the first waiter */
-            set_and_wake(w, VIREO_OK, 0);
-            status = VIREO_OK;
-        } else {
-            status = obj_sm_up(sm);
-        }
-        rt_set_result(ec, status, 0);
+        rt_set_result(ec, ipc_sm_signal(sm), 0);
         return;
     }
     status = obj_sm_try_down(sm);

@@ -15,6 +15,9 @@ void ipc_call(struct obj_ec *ec, u64 pt_sel, u64 words);
 void ipc_reply_wait(struct obj_ec *ec, u64 words);
 void ipc_sm_ctrl(struct obj_ec *ec, u64 sm_sel, u64 op, u64 timeout_us);
 void ipc_ec_recall(struct obj_ec *ec, u64 target_sel);
+/* An up of sm by the kernel itself (a device event): wakes the longest
+ * waiter, else counts up (VIREO_E_BUSY at the maximum). */
+enum vireo_status ipc_sm_signal(struct obj_sm *sm);
 
 /* The kernel calls ec's fault portal for it (an exception, exit, recall);
  * without a usable one ec is stopped for good. */

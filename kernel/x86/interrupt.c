@@ -6,6 +6,7 @@
 #include "exception.h"
 #include "frame.h"
 #include "../log.h"
+#include "../rt/console_input.h"
 #include "../rt/runtime.h"
 #include "../stop.h"
 #include <x86/cpu.h>
@@ -21,6 +22,7 @@ static void device_interrupt(u64 vector)
     switch (vector) {
     case VECTOR_APIC_TIMER:
         apic_timer_interrupt();
+        console_input_poll();
         apic_eoi();
         return;
     case VECTOR_APIC_SPURIOUS:

@@ -94,6 +94,11 @@ enum vireo_status sys_ec_recall(u64 ec)
     return SYS(VIREO_SYS_EC_RECALL, ec, 0, 0, 0, 0, 0);
 }
 
+enum vireo_status sys_console_read(u64 sm, char *buf, u64 len, u64 *count)
+{
+    return (enum vireo_status)syscall6(VIREO_SYS_CONSOLE_READ, sm, (u64)buf, len, 0, 0, 0, count);
+}
+
 u64 sys_raw(u64 number, const u64 args[6], u64 *rdx)
 {
     return syscall6(number, args[0], args[1], args[2], args[3], args[4], args[5], rdx);

@@ -126,7 +126,7 @@ static const char *const known_props[] = {
     "memory-kib", "restart",     "max-restarts", "provides-portal",
     "calls",      "delegate-to", "own-pd",       "shared-memory-kib",
     "expect",     "arg",         "phandle",      "linux,phandle",
-    "compatible", "vm",          "stop-on-exit",
+    "compatible", "vm",          "stop-on-exit", "console-input",
 };
 
 static const char *const vm_props[] = {
@@ -193,7 +193,8 @@ static bool parse_misc(struct parser *p, int node, struct server_desc *s)
         return fail(p, "%s: property 'arg' must be one or two cells, not %d bytes", p->where, len);
     if (!get_flag(p, node, "provides-portal", &s->provides_portal) ||
         !get_flag(p, node, "own-pd", &s->own_pd) ||
-        !get_flag(p, node, "stop-on-exit", &s->stop_on_exit))
+        !get_flag(p, node, "stop-on-exit", &s->stop_on_exit) ||
+        !get_flag(p, node, "console-input", &s->console_input))
         return false;
     return true;
 }

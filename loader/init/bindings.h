@@ -53,7 +53,8 @@ struct server_desc {
     u32 priority, budget_us, quota, memory_kib, shared_kib, max_restarts;
     enum restart_policy restart;
     bool provides_portal, own_pd;
-    bool stop_on_exit; /* its exit ends the whole system */
+    bool stop_on_exit;  /* its exit ends the whole system */
+    bool console_input; /* it reads the console (the input semaphore) */
     u32 call_count, peer_count;
     u32 calls[VIREO_SERVER_MAX_CALLS]; /* indices into system_desc.servers */
     u32 peers[VIREO_SERVER_MAX_PEERS];

@@ -141,6 +141,7 @@ static void fill_info(struct init_ctx *c, const struct server_rt *r, struct vire
         .shared_size = (u64)d->shared_kib * 1024,
         .shared_sel = d->shared_kib ? VIREO_SERVER_SEL_SHARED : SEL_NONE,
         .own_pd_sel = d->own_pd ? VIREO_SERVER_SEL_OWN_PD : SEL_NONE,
+        .console_sel = d->console_input ? VIREO_SERVER_SEL_CONSOLE : SEL_NONE,
         .call_count = d->call_count,
         .peer_count = d->peer_count,
     };
@@ -208,6 +209,11 @@ static bool give_own_caps(struct init_ctx *c, struct server_rt *r, char *why, si
     if (d->own_pd && !step(sys_delegate(r->pd, vireo_crd(VIREO_CRD_OBJ, VIREO_PD_CREATE, r->pd), 0,
                                         0, VIREO_SERVER_SEL_OWN_PD),
                            "delegating its own PD", why, why_size))
+        return false;
+    if (d->console_input &&
+        !step(sys_delegate(r->pd, vireo_crd(VIREO_CRD_OBJ, VIREO_SM_DOWN, VIREO_INIT_SEL_CONSOLE),
+                           0, 0, VIREO_SERVER_SEL_CONSOLE),
+              "delegating the console input", why, why_size))
         return false;
     if (r->shared != SEL_NONE &&
         !step(sys_delegate(r->pd,

@@ -19,7 +19,34 @@ struct devices {
     struct uart_console com1_out;
     bool exit_on_stop;
     unsigned bad_requests;
+    u64 console; /* the console input semaphore, or VIREO_SERVER_SEL_NONE */
 };
+
+/* Host terminal input goes into COM1's receiver when the guest looks at
+ * it: polled on reads of its ports, which is how a polling guest waits.
+ * (Interrupt-driven input between accesses needs a LINES call to the VMM,
+ * which no VMM takes yet.) */
+static void pull_console_input(struct devices *s, const u64 *msg, u64 words)
+{
+    if (s->console == VIREO_SERVER_SEL_NONE || words < VIREO_DEV_REQ_WORDS)
+        return;
+    u64 op = VIREO_GET(VIREO_DEVHDR, OP, msg[VIREO_DEV_REQ_HDR]);
+    u64 port = msg[VIREO_DEV_REQ_ADDR];
+    if (op != VIREO_DEV_OP_IO_READ || port < BOARD_COM1_PORT || port >= BOARD_COM1_PORT + 8)
+        return;
+    struct uart16550 *u = &s->board.com1;
+    char buf[16];
+    unsigned space = uart_rx_space(u);
+    u64 n = 0;
+    if (!space ||
+        sys_console_read(s->console, buf, space < sizeof(buf) ? space : sizeof(buf), &n) !=
+            VIREO_OK ||
+        !n)
+        return;
+    for (u64 i = 0; i < n; i++)
+        uart_receive(u, (u8)buf[i]);
+    uart_rx_idle(u);
+}
 
 static void log_bad_request(struct devices *s, u64 badge, const u64 *msg, u64 words)
 {
@@ -48,6 +75,7 @@ static u64 handle(void *ctx, u64 badge, struct vireo_utcb *utcb, u64 words)
         sys_exit(0);
     }
     bool was_stopped = dd->stop;
+    pull_console_input(s, utcb->msg, words);
     u64 reply[VIREO_DEV_REP_MAX_WORDS];
     u64 n = dev_dispatch_handle(dd, utcb->msg, words, reply);
     if (reply[VIREO_DEV_REP_STATUS] == VIREO_DEV_BAD_REQUEST)
@@ -66,6 +94,7 @@ int main(void)
     u16 cpus = devices_arg_cpus(info->arg);
     u64 ram = devices_arg_ram_bytes(info->arg);
     s.exit_on_stop = VIREO_GET(DEVICES_ARG, EXIT_ON_STOP, info->arg);
+    s.console = info->console_sel;
     uart_console_init(&s.com1_out);
     if (board_init(&s.board, cpus, ram, uart_console_tx, &s.com1_out) != 0)
         user_fatal("the port map does not fit the bus\n");

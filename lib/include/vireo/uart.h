@@ -9,6 +9,9 @@
 
 /* 115200 baud, 8N1, FIFOs on, interrupts off. */
 void uart_init(uint16_t base);
+/* A received byte, if one is waiting (polled; interrupts stay off). */
+#include <stdbool.h>
+bool uart_try_getc(uint16_t base, uint8_t *c);
 /* Writes n bytes, turning "\n" into "\r\n". */
 void uart_write(uint16_t base, const char *s, size_t n);
 
