@@ -1,14 +1,13 @@
 /*
- * The VT-x back end (kernel/x86/vcpu.h): VMX operation on every CPU, a
- * VMCS per vCPU, VM entry and exit, the exit's class, EPT. The exit
- * message items are in vmx_state.c, the pure arithmetic in vmx_bits.c, the
- * instruction wrappers in vmx_insn.h, the entry stub in vmx_entry.S;
- * docs/VMX.md explains the choices.
+ * The VT-x back end (kernel/x86/vcpu.h): a VMCS per vCPU, VM entry and
+ * exit, the exit's class, HOST exits, entry failures, EPT. VMX operation
+ * per CPU is in vmx_cpu.c, the exit message items in vmx_state.c, the pure
+ * arithmetic in vmx_bits.c, the instruction wrappers in vmx_insn.h, the
+ * entry stub in vmx_entry.S; docs/VMX.md explains the choices.
  */
 #include "vmx.h"
 #include "ec_context.h"
 #include "kernel_map.h"
-#include "percpu.h"
 #include "vmx_bits.h"
 #include "../log.h"
 #include "../memory.h"
@@ -21,283 +20,9 @@
 
 _Static_assert(VMCS_HOST_RSP == 0x6c14, "vmx_entry.S writes HOST_RSP by its number");
 
-/* The preemption timer is set up correctly but not armed: the kernel's
- * 1 kHz APIC timer already gives the scheduler its exits (docs/VMX.md).
- * Arming it means setting this: the pin control, the exit control that
- * saves the timer and the value (VMCS_PREEMPTION_TIMER) come with it, and
- * its exits (reason 52) are class PREEMPT. */
-static const bool preempt_timer_armed = false;
-#define PREEMPT_TIMER_VALUE 0xffffffffu /* counts TSC >> (IA32_VMX_MISC & 0x1f) */
-
-struct vmx_config vmx_cfg;
-
-/* Per CPU. */
-struct vmx_cpu {
-    u64 vmxon_phys;
-    struct vcpu *current;  /* whose VMCS is current (VMPTRLD) */
-    struct vcpu *dr_owner; /* whose DR0-3/DR6 are in the registers */
-    bool nmi_logged;
-};
-static struct vmx_cpu vmx_cpus[CONFIG_MAX_CPUS];
-static bool configured;
-
-static struct vmx_cpu *this_vmx(void)
-{
-    return &vmx_cpus[this_cpu()->index];
-}
-
-static const char *fail_text(enum vmx_fail f)
-{
-    return f == VMX_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid";
-}
-
-/* The VM-instruction error of the current VMCS after a VMfailValid. */
-static u32 insn_error(void)
-{
-    u64 err = 0;
-    return vmx_vmread(VMCS_VM_INSN_ERROR, &err) ? (u32)err : 0;
-}
-
-/* ---- the VMCS accessors' failure path (vmx.h) ---- */
-
-void vmcs_failed(u32 field, bool write)
-{
-    static unsigned logged;
-    u32 err = insn_error();
-    if (logged < 8) {
-        logged++;
-        const char *name = vmcs_field_name(field);
-        log_warn("kernel: vmx: %s of %s (0x%x) failed: %s\n", write ? "VMWRITE" : "VMREAD",
-                 name ? name : "?", field, err ? vmx_insn_error_text(err) : "no current VMCS");
-    }
-    struct vcpu *cur = this_vmx()->current;
-    if (write && cur && !vmx_of(cur)->vmcs_bad)
-        vmx_of(cur)->vmcs_bad = err ? err : ~0u;
-}
-
-bool vmx_load(struct vcpu *v)
-{
-    struct vmx_cpu *cpu = this_vmx();
-    if (cpu->current == v)
-        return true;
-    enum vmx_fail f = vmx_vmptrld(v->hw_phys);
-    if (f != VMX_OK) {
-        /* the current VMCS, if any, stays current */
-        u32 err = f == VMX_FAIL_VALID ? insn_error() : 0;
-        log_warn("kernel: vmx: VMPTRLD 0x%llx failed: %s (%s)\n", (unsigned long long)v->hw_phys,
-                 fail_text(f), err ? vmx_insn_error_text(err) : "-");
-        return false;
-    }
-    cpu->current = v;
-    return true;
-}
-
-bool vmx_owns_drs(struct vcpu *v)
-{
-    return this_vmx()->dr_owner == v;
-}
-
-/* ---- CPU set-up ---- */
-
-static bool control(const char *what, u64 cap, u32 required, u32 optional, u32 *value)
-{
-    u32 missing;
-    if (vmx_ctl_value(cap, required, optional, value, &missing))
-        return true;
-    log_error("kernel: vmx: the CPU cannot provide the %s controls 0x%x\n", what, missing);
-    return false;
-}
-
 #define PIN(n)   ((u32)VIREO_BIT(VMX_PIN, n))
-#define PROC(n)  ((u32)VIREO_BIT(VMX_PROC, n))
 #define PROC2(n) ((u32)VIREO_BIT(VMX_PROC2, n))
-#define EXIT(n)  ((u32)VIREO_BIT(VMX_EXIT_CTL, n))
 #define ENTRY(n) ((u32)VIREO_BIT(VMX_ENTRY_CTL, n))
-
-/* Reads the capability MSRs and chooses the control values (once: every
- * CPU of a system is the same). */
-static bool configure(struct vmx_config *c)
-{
-    u64 basic = rdmsr(MSR_VMX_BASIC);
-    c->revision = (u32)(basic & VMX_BASIC_REVISION_MASK);
-    u64 size = (basic >> VMX_BASIC_SIZE_SHIFT) & VMX_BASIC_SIZE_MASK;
-    u64 memtype = (basic >> VMX_BASIC_MEMTYPE_SHIFT) & VMX_BASIC_MEMTYPE_MASK;
-    if (size > PAGE_SIZE || memtype != VMX_EPTP_MEMTYPE_WB) {
-        log_error("kernel: vmx: VMCS regions of %llu bytes, memory type %llu: need at most a "
-                  "page, write-back\n",
-                  (unsigned long long)size, (unsigned long long)memtype);
-        return false;
-    }
-    c->addr32 = basic & VMX_BASIC_ADDR32;
-    bool true_ctls = basic & VMX_BASIC_TRUE_CTLS;
-    c->pin_cap = rdmsr(true_ctls ? MSR_VMX_TRUE_PINBASED_CTLS : MSR_VMX_PINBASED_CTLS);
-    c->proc_cap = rdmsr(true_ctls ? MSR_VMX_TRUE_PROCBASED_CTLS : MSR_VMX_PROCBASED_CTLS);
-    c->exit_cap = rdmsr(true_ctls ? MSR_VMX_TRUE_EXIT_CTLS : MSR_VMX_EXIT_CTLS);
-    c->entry_cap = rdmsr(true_ctls ? MSR_VMX_TRUE_ENTRY_CTLS : MSR_VMX_ENTRY_CTLS);
-    /* virt_detect.c accepted the CPU: secondary controls, EPT and VPID exist */
-    c->proc2_cap = rdmsr(MSR_VMX_PROCBASED_CTLS2);
-    c->ept_cap = rdmsr(MSR_VMX_EPT_VPID_CAP);
-    c->misc = rdmsr(MSR_VMX_MISC);
-    c->cr0_fixed0 = rdmsr(MSR_VMX_CR0_FIXED0);
-    c->cr0_fixed1 = rdmsr(MSR_VMX_CR0_FIXED1);
-    c->cr4_fixed0 = rdmsr(MSR_VMX_CR4_FIXED0);
-    c->cr4_fixed1 = rdmsr(MSR_VMX_CR4_FIXED1);
-
-    c->preempt_timer = vmx_ctl_may1(c->pin_cap) & PIN(PREEMPTION_TIMER);
-    bool timer = preempt_timer_armed && c->preempt_timer;
-    u32 pin_req = PIN(EXTINT_EXITING) | PIN(NMI_EXITING) | PIN(VIRTUAL_NMIS) |
-                  (timer ? PIN(PREEMPTION_TIMER) : 0);
-    /* CR8 exits: without a TPR shadow a guest's MOV CR8 would reach the
-     * host's APIC TPR. */
-    u32 proc_req = PROC(HLT_EXITING) | PROC(MWAIT_EXITING) | PROC(MONITOR_EXITING) |
-                   PROC(RDPMC_EXITING) | PROC(IO_BITMAPS) | PROC(MSR_BITMAPS) |
-                   PROC(SECONDARY_CTLS) | PROC(TSC_OFFSETTING) | PROC(CR8_LOAD_EXITING) |
-                   PROC(CR8_STORE_EXITING);
-    u32 proc2_req = PROC2(EPT) | PROC2(VPID) | PROC2(UNRESTRICTED_GUEST);
-    /* what CPUID may advertise to a guest must not #UD; WBINVD exits */
-    u32 proc2_opt = PROC2(RDTSCP) | PROC2(INVPCID) | PROC2(XSAVES) | PROC2(WBINVD_EXITING);
-    u32 exit_req = EXIT(HOST_ADDR_SPACE_SIZE) | EXIT(SAVE_DEBUG_CTLS) | EXIT(SAVE_EFER) |
-                   EXIT(LOAD_EFER) | EXIT(SAVE_PAT) | EXIT(LOAD_PAT) |
-                   (timer ? EXIT(SAVE_PREEMPTION_TIMER) : 0);
-    u32 entry_req = ENTRY(LOAD_DEBUG_CTLS) | ENTRY(LOAD_EFER) | ENTRY(LOAD_PAT);
-    if (!control("pin-based", c->pin_cap, pin_req, 0, &c->pin) ||
-        !control("processor-based", c->proc_cap, proc_req, 0, &c->proc) ||
-        !control("secondary", c->proc2_cap, proc2_req, proc2_opt, &c->proc2) ||
-        !control("VM-exit", c->exit_cap, exit_req, 0, &c->exit) ||
-        !control("VM-entry", c->entry_cap, entry_req, 0, &c->entry))
-        return false;
-    if (!(vmx_ctl_may1(c->entry_cap) & ENTRY(IA32E_GUEST))) {
-        log_error("kernel: vmx: the CPU cannot enter IA-32e mode guests\n");
-        return false;
-    }
-    if (!(c->ept_cap & (VMX_EPT_CAP_INVEPT_SINGLE | VMX_EPT_CAP_INVEPT_ALL)) ||
-        !(c->ept_cap & (VMX_EPT_CAP_INVVPID_SINGLE | VMX_EPT_CAP_INVVPID_ALL))) {
-        log_error("kernel: vmx: INVEPT/INVVPID offer neither single- nor all-context flushes\n");
-        return false;
-    }
-    c->ept_ad = c->ept_cap & VMX_EPT_CAP_AD;
-    c->cr0_forced = vmx_cr0_forced(c->cr0_fixed0);
-    c->cr4_forced = vmx_cr4_forced(c->cr4_fixed0);
-    c->ctrl_supported = vmx_ctrl_supported(c->pin_cap, c->proc_cap, c->proc2_cap);
-    entry_caps_probe(&c->caps, VIREO_ARCH_VMX);
-    return true;
-}
-
-/* A page for the VMX structures (below 4 GiB where the CPU needs it). */
-static u64 vmx_page(void)
-{
-    u64 page = frame_alloc();
-    if (page && vmx_cfg.addr32 && (page >> 32)) {
-        frame_free(page);
-        page = 0;
-    }
-    return page;
-}
-
-/* Clears both the read and the write intercept of msr. */
-static void msr_pass(u8 *bitmap, u32 msr)
-{
-    u32 base = msr >= 0xc0000000u ? 1024 : 0, n = msr & 0x1fff;
-    bitmap[base + n / 8] &= (u8) ~(1u << (n % 8));
-    bitmap[2048 + base + n / 8] &= (u8) ~(1u << (n % 8));
-}
-
-static const u32 area_msrs[VMX_AREA_COUNT] = {
-#define VMX_AREA_INDEX_(name) [VMX_AREA_##name] = MSR_##name,
-    VMX_AREA_MSRS(VMX_AREA_INDEX_)
-#undef VMX_AREA_INDEX_
-};
-
-/* The MSR bitmap, the I/O bitmaps and the host MSR area, shared by every
- * vCPU of every CPU. */
-static bool shared_pages(struct vmx_config *c)
-{
-    c->msr_bitmap = vmx_page();
-    c->io_bitmap_a = vmx_page();
-    c->io_bitmap_b = vmx_page();
-    c->host_msrs = vmx_page();
-    if (!c->msr_bitmap || !c->io_bitmap_a || !c->io_bitmap_b || !c->host_msrs) {
-        log_error("kernel: vmx: no memory for the MSR and I/O bitmaps\n");
-        return false;
-    }
-    memset(phys_to_virt(c->io_bitmap_a), 0xff, PAGE_SIZE); /* every port exits */
-    memset(phys_to_virt(c->io_bitmap_b), 0xff, PAGE_SIZE);
-    u8 *bitmap = phys_to_virt(c->msr_bitmap);
-    memset(bitmap, 0xff, PAGE_SIZE); /* every MSR exits, except: */
-    static const u32 pass[] = {MSR_FS_BASE,      MSR_GS_BASE,      MSR_SYSENTER_CS,
-                               MSR_SYSENTER_ESP, MSR_SYSENTER_EIP, MSR_KERNEL_GS_BASE,
-                               MSR_STAR,         MSR_LSTAR,        MSR_CSTAR,
-                               MSR_SFMASK,       MSR_TSC_AUX};
-    for (unsigned i = 0; i < sizeof(pass) / sizeof(pass[0]); i++)
-        msr_pass(bitmap, pass[i]);
-    struct vmx_msr_entry *host = phys_to_virt(c->host_msrs);
-    for (unsigned i = 0; i < VMX_AREA_COUNT; i++)
-        host[i].index = area_msrs[i];
-    return true;
-}
-
-/* CR0/CR4 as VMX operation needs them, then VMXON. */
-static bool enter_vmx(struct vmx_cpu *cpu, const struct vmx_config *c)
-{
-    u64 cr0 = read_cr0(), cr4 = read_cr4() | CR4_VMXE;
-    u64 cr0_missing = c->cr0_fixed0 & ~cr0;
-    if ((cr0_missing & ~CR0_NE) || (cr0 & ~c->cr0_fixed1) || (c->cr4_fixed0 & ~cr4) ||
-        (cr4 & ~c->cr4_fixed1)) {
-        log_error("kernel: vmx: CR0 0x%llx / CR4 0x%llx do not meet IA32_VMX_CR0_FIXED0/1 "
-                  "0x%llx/0x%llx, CR4_FIXED0/1 0x%llx/0x%llx\n",
-                  (unsigned long long)cr0, (unsigned long long)cr4,
-                  (unsigned long long)c->cr0_fixed0, (unsigned long long)c->cr0_fixed1,
-                  (unsigned long long)c->cr4_fixed0, (unsigned long long)c->cr4_fixed1);
-        return false;
-    }
-    if (cr0_missing & CR0_NE)
-        write_cr0(cr0 | CR0_NE); /* native x87 error reporting */
-    write_cr4(cr4);
-    u64 page = vmx_page();
-    if (!page) {
-        log_error("kernel: vmx: no memory for the VMXON region\n");
-        write_cr4(cr4 & ~CR4_VMXE);
-        return false;
-    }
-    *(u32 *)phys_to_virt(page) = c->revision;
-    enum vmx_fail f = vmx_vmxon(page);
-    if (f != VMX_OK) {
-        log_error("kernel: vmx: VMXON failed: %s\n", fail_text(f));
-        frame_free(page);
-        write_cr4(cr4 & ~CR4_VMXE);
-        return false;
-    }
-    cpu->vmxon_phys = page;
-    return true;
-}
-
-static const char *yes_no(bool b)
-{
-    return b ? "yes" : "no";
-}
-
-static bool vmx_cpu_init(void)
-{
-    struct vmx_config *c = &vmx_cfg;
-    if (!configured) {
-        if (!configure(c))
-            return false;
-    }
-    struct vmx_cpu *cpu = this_vmx();
-    if (!enter_vmx(cpu, c))
-        return false;
-    if (!configured) {
-        if (!shared_pages(c))
-            return false; /* no vCPU can be created: VMX stays on, unused */
-        configured = true;
-    }
-    log_info("kernel: vmx: VMXON on CPU %u: revision 0x%x, pin 0x%x, proc 0x%x, proc2 0x%x, "
-             "exit 0x%x, entry 0x%x; EPT A/D %s, MTF %s, preemption timer %s\n",
-             this_cpu()->index, c->revision, c->pin, c->proc, c->proc2, c->exit, c->entry,
-             yes_no(c->ept_ad), yes_no(c->ctrl_supported & VIREO_BIT(VIREO_CTRL, SINGLE_STEP)),
-             c->preempt_timer ? (preempt_timer_armed ? "armed" : "not armed") : "no");
-    return true;
-}
 
 /* ---- EPT and VPID ---- */
 
@@ -320,7 +45,8 @@ static void invept(u64 eptp)
     bool single = vmx_cfg.ept_cap & VMX_EPT_CAP_INVEPT_SINGLE;
     enum vmx_fail f = vmx_invept(single ? VMX_INVEPT_SINGLE : VMX_INVEPT_ALL, eptp);
     if (f != VMX_OK)
-        log_warn("kernel: vmx: INVEPT 0x%llx failed: %s\n", (unsigned long long)eptp, fail_text(f));
+        log_warn("kernel: vmx: INVEPT 0x%llx failed: %s\n", (unsigned long long)eptp,
+                 vmx_fail_text(f));
 }
 
 static void invvpid(u16 vpid)
@@ -328,7 +54,7 @@ static void invvpid(u16 vpid)
     bool single = vmx_cfg.ept_cap & VMX_EPT_CAP_INVVPID_SINGLE;
     enum vmx_fail f = vmx_invvpid(single ? VMX_INVVPID_SINGLE : VMX_INVVPID_ALL, vpid, 0);
     if (f != VMX_OK)
-        log_warn("kernel: vmx: INVVPID %u failed: %s\n", vpid, fail_text(f));
+        log_warn("kernel: vmx: INVVPID %u failed: %s\n", vpid, vmx_fail_text(f));
 }
 
 static void vmx_gpa_flush(struct obj_pd *vm)
@@ -359,7 +85,7 @@ static void setup_controls(struct vcpu *v)
     vmcs_put(VMCS_EXIT_CTLS, c->exit);
     vmcs_put(VMCS_ENTRY_CTLS, vmx_ctl_update(c->entry_cap, c->entry, ENTRY(IA32E_GUEST), 0));
     if (c->pin & PIN(PREEMPTION_TIMER))
-        vmcs_put(VMCS_PREEMPTION_TIMER, PREEMPT_TIMER_VALUE);
+        vmcs_put(VMCS_PREEMPTION_TIMER, VMX_PREEMPT_TIMER_VALUE);
     vmcs_put(VMCS_PF_ERROR_MASK, 0);
     vmcs_put(VMCS_PF_ERROR_MATCH, 0);
     vmcs_put(VMCS_CR3_TARGET_COUNT, 0);
@@ -480,7 +206,7 @@ static void vmx_fini(struct vcpu *v)
     enum vmx_fail f = vmx_vmclear(v->hw_phys);
     if (f != VMX_OK)
         log_warn("kernel: vmx: VMCLEAR 0x%llx failed: %s\n", (unsigned long long)v->hw_phys,
-                 fail_text(f));
+                 vmx_fail_text(f));
     if (cpu->current == v)
         cpu->current = NULL;
     if (cpu->dr_owner == v)
@@ -500,7 +226,7 @@ static enum vireo_status vmx_init(struct vcpu *v)
     *(u32 *)v->hw = c->revision;
     enum vmx_fail f = vmx_vmclear(v->hw_phys); /* launch state "clear" */
     if (f != VMX_OK) {
-        log_warn("kernel: vmx: VMCLEAR of a new VMCS failed: %s\n", fail_text(f));
+        log_warn("kernel: vmx: VMCLEAR of a new VMCS failed: %s\n", vmx_fail_text(f));
         return VIREO_E_NO_MEMORY;
     }
     v->launched = 0;
@@ -508,7 +234,7 @@ static enum vireo_status vmx_init(struct vcpu *v)
     if (!vmx_load(v))
         return VIREO_E_NO_MEMORY;
     for (unsigned i = 0; i < VMX_AREA_COUNT; i++)
-        be->msrs[i] = (struct vmx_msr_entry){.index = area_msrs[i]};
+        be->msrs[i] = (struct vmx_msr_entry){.index = vmx_area_msrs[i]};
     be->vmcs_bad = 0;
     setup_controls(v);
     setup_host();
@@ -647,7 +373,7 @@ static u32 vmx_run(struct vcpu *v)
     be->cr2 = read_cr2();
     host_restore();
     if (f != VMX_OK) {
-        u32 err = f == VMX_FAIL_VALID ? insn_error() : 0;
+        u32 err = f == VMX_FAIL_VALID ? vmx_insn_error() : 0;
         v->host_rsp = 0; /* write it again next time */
         return entry_failed(v, VIREO_CHECK_HW_VMFAIL, err, 0,
                             err ? vmx_insn_error_text(err) : "VMfailInvalid");

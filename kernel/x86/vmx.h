@@ -7,6 +7,7 @@
 #define KERNEL_X86_VMX_H
 
 #include "vcpu.h"
+#include "percpu.h"
 #include "vmx_insn.h"
 #include "../vcpu/entry_check.h"
 #include <vireo/x86/msr.h>
@@ -83,6 +84,29 @@ struct vmx_config {
     bool host_msrs_read; /* host values in host_msrs (at the first vCPU) */
 };
 extern struct vmx_config vmx_cfg;
+
+/* Per CPU. */
+struct vmx_cpu {
+    u64 vmxon_phys;
+    struct vcpu *current;  /* whose VMCS is current (VMPTRLD) */
+    struct vcpu *dr_owner; /* whose DR0-3/DR6 are in the registers */
+    bool nmi_logged;
+};
+extern struct vmx_cpu vmx_cpus[CONFIG_MAX_CPUS];
+
+static inline struct vmx_cpu *this_vmx(void)
+{
+    return &vmx_cpus[this_cpu()->index];
+}
+
+/* The MSR of each slot of the MSR areas. */
+extern const u32 vmx_area_msrs[VMX_AREA_COUNT];
+
+/* The preemption timer's value when armed (vmx_cpu.c: it is not). */
+#define VMX_PREEMPT_TIMER_VALUE 0xffffffffu /* counts TSC >> IA32_VMX_MISC[4:0] */
+
+/* vmx_cpu.c: VMXON on this CPU (the contract's cpu_init). */
+bool vmx_cpu_init(void);
 
 /* The VMCS that is current on this CPU is v's (VMPTRLD if needed).
  * false: VMPTRLD failed (logged). */

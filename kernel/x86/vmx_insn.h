@@ -11,7 +11,7 @@
 #ifndef KERNEL_X86_VMX_INSN_H
 #define KERNEL_X86_VMX_INSN_H
 
-#include <vireo/types.h>
+#include <vireo/x86/vmcs.h>
 
 /* What a failed VMX instruction reported. */
 enum vmx_fail {
@@ -90,6 +90,19 @@ static inline bool vmx_vmwrite(u32 field, u64 value)
                      : "r"((u64)field), "r"(value)
                      : "cc", "memory");
     return ok;
+}
+
+/* The VM-instruction error of the current VMCS after a VMfailValid (0
+ * when none can be read). */
+static inline u32 vmx_insn_error(void)
+{
+    u64 err = 0;
+    return vmx_vmread(VMCS_VM_INSN_ERROR, &err) ? (u32)err : 0;
+}
+
+static inline const char *vmx_fail_text(enum vmx_fail f)
+{
+    return f == VMX_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid";
 }
 
 /* INVEPT / INVVPID types (SDM vol. 2, INVEPT and INVVPID). */

@@ -5,7 +5,7 @@
 
 #define NS_PER_S       1000000000ull
 #define S_PER_DAY      86400u
-#define DAYS_PER_400Y  146097u /* a whole number of weeks, too */
+#define DAYS_PER_400Y  146097u           /* a whole number of weeks, too */
 #define RELEASE_CLOCKS (CMOS_RTC_HZ / 2) /* a divider leaving reset: first update 500 ms on */
 
 /* ---- the calendar ---- */
@@ -339,7 +339,8 @@ static void write_a(struct cmos_rtc *r, u8 v)
 {
     bool ran = divider_runs(r);
     r->ram[CMOS_REG_A] = v & (u8)~CMOS_A_UIP; /* UIP is read-only */
-    if (!ran && divider_runs(r)) /* out of reset: the first update half a second on */
+    /* out of reset (or a test mode): the first update half a second on */
+    if (!ran && divider_runs(r))
         restart_divider(r, now(r), RELEASE_CLOCKS);
 }
 

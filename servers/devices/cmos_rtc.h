@@ -14,7 +14,7 @@
  * divider chain: the update cycle once a second (UIP reads 1 for the last
  * 8 divider clocks, 244 us, before it), the periodic flag at the rate
  * select, the alarm compare after each update. Events are brought up to
- * the clock's present on every register access and by cmos_rtc_advance();
+ * the clock's present on every data-port access and by cmos_rtc_advance();
  * cmos_rtc_next_event() says when the interrupt line may next go up, for a
  * caller that polls on a timer.
  *
@@ -54,25 +54,25 @@ enum cmos_reg {
     CMOS_REG_C = 0x0c,
     CMOS_REG_D = 0x0d,
     CMOS_SHUTDOWN = 0x0f,
-    CMOS_FLOPPY = 0x10,         /* drive types: 0, none */
-    CMOS_EQUIPMENT = 0x14,      /* 0x06: FPU, PS/2 mouse (QEMU's value) */
-    CMOS_BASE_MEM_LO = 0x15,    /* KiB below 1 MiB, at most 640 */
-    CMOS_BASE_MEM_HI = 0x16,   
-    CMOS_EXT_MEM_LO = 0x17,     /* KiB from 1 MiB, at most 0xffff */
+    CMOS_FLOPPY = 0x10,      /* drive types: 0, none */
+    CMOS_EQUIPMENT = 0x14,   /* 0x06: FPU, PS/2 mouse (QEMU's value) */
+    CMOS_BASE_MEM_LO = 0x15, /* KiB below 1 MiB, at most 640 */
+    CMOS_BASE_MEM_HI = 0x16,
+    CMOS_EXT_MEM_LO = 0x17, /* KiB from 1 MiB, at most 0xffff */
     CMOS_EXT_MEM_HI = 0x18,
-    CMOS_CHECKSUM_HI = 0x2e,    /* sum of 0x10..0x2d, big-endian */
-    CMOS_CHECKSUM_LO = 0x2f,   
-    CMOS_EXT_MEM2_LO = 0x30,    /* the same as 0x17/0x18 */
-    CMOS_EXT_MEM2_HI = 0x31,   
-    CMOS_CENTURY = 0x32,        /* in the format register B selects */
-    CMOS_MEM_16M_LO = 0x34,     /* 64 KiB units from 16 MiB to the hole below 4 GiB */
+    CMOS_CHECKSUM_HI = 0x2e, /* sum of 0x10..0x2d, big-endian */
+    CMOS_CHECKSUM_LO = 0x2f,
+    CMOS_EXT_MEM2_LO = 0x30, /* the same as 0x17/0x18 */
+    CMOS_EXT_MEM2_HI = 0x31,
+    CMOS_CENTURY = 0x32,    /* in the format register B selects */
+    CMOS_MEM_16M_LO = 0x34, /* 64 KiB units from 16 MiB to the hole below 4 GiB */
     CMOS_MEM_16M_HI = 0x35,
-    CMOS_CENTURY_PS2 = 0x37,    /* the IBM PS/2 century byte: the same as 0x32 */
-    CMOS_MEM_4G_LO = 0x5b,      /* 64 KiB units above 4 GiB, 24 bits */
+    CMOS_CENTURY_PS2 = 0x37, /* the IBM PS/2 century byte: the same as 0x32 */
+    CMOS_MEM_4G_LO = 0x5b,   /* 64 KiB units above 4 GiB, 24 bits */
     CMOS_MEM_4G_MID = 0x5c,
-    CMOS_MEM_4G_HI = 0x5d, 
+    CMOS_MEM_4G_HI = 0x5d,
     CMOS_CHECKSUM_FIRST = 0x10,
-    CMOS_CHECKSUM_LAST = 0x2d, 
+    CMOS_CHECKSUM_LAST = 0x2d,
 };
 
 #define CMOS_INDEX_MASK   0x7fu
@@ -129,12 +129,12 @@ struct cmos_rtc_time {
 
 struct cmos_rtc {
     u8 index;
-    bool nmi_disabled;          /* bit 7 of the last index write */
-    u8 ram[CMOS_RTC_SIZE];      /* NVRAM, alarms, A (UIP clear) and B; not the time, C or D */
-    struct cmos_rtc_time time;  /* seconds, ..., year, century */
-    u8 flags;                   /* C's PF, AF, UF */
+    bool nmi_disabled;           /* bit 7 of the last index write */
+    u8 ram[CMOS_RTC_SIZE];       /* NVRAM, alarms, A (UIP clear) and B; not the time, C or D */
+    struct cmos_rtc_time time;   /* seconds, ..., year, century */
+    u8 flags;                    /* C's PF, AF, UF */
     u64 origin_ns, origin_count; /* the divider count was origin_count at clock origin_ns */
-    u64 count;                  /* divider clocks counted so far (while the divider runs) */
+    u64 count;                   /* divider clocks counted so far (while the divider runs) */
     cmos_rtc_clock_fn clock;
     void *clock_ctx;
     struct dev_line irq;

@@ -8,6 +8,12 @@
  *   bits 31:16  RAM in MiB (fw_cfg RAM_SIZE); 0 means 128
  *   bit 32      EXIT_ON_STOP: once a device has stopped the VM, the next
  *               request ends the server (exit 0) instead of being served
+ *   bits 56:33  TSC_KHZ: the TSC's frequency in kHz, the RTC's time base;
+ *               0 means unknown, taken as 1 GHz (there is no system call
+ *               for it yet, and the server calibrates nothing)
+ *
+ * The RTC starts at DEVICES_RTC_EPOCH_S on every start of the server:
+ * Vireo has no wall-clock source yet.
  */
 #ifndef VIREO_DEVICES_ARG_H
 #define VIREO_DEVICES_ARG_H
@@ -17,11 +23,14 @@
 #define DEVICES_ARG_LAYOUT(X, p)                                                                   \
     X(p, CPUS, 0, 16)                                                                              \
     X(p, RAM_MIB, 16, 16)                                                                          \
-    X(p, EXIT_ON_STOP, 32, 1)
+    X(p, EXIT_ON_STOP, 32, 1)                                                                      \
+    X(p, TSC_KHZ, 33, 24)
 VIREO_LAYOUT(DEVICES_ARG, DEVICES_ARG_LAYOUT);
 
 #define DEVICES_DEFAULT_CPUS    1u
 #define DEVICES_DEFAULT_RAM_MIB 128u
+#define DEVICES_DEFAULT_TSC_KHZ 1000000u      /* 1 GHz: a guess, see TSC_KHZ */
+#define DEVICES_RTC_EPOCH_S     1735689600ull /* 2025-01-01 00:00:00 UTC */
 
 static inline u16 devices_arg_cpus(u64 arg)
 {
@@ -33,6 +42,12 @@ static inline u64 devices_arg_ram_bytes(u64 arg)
 {
     u64 mib = VIREO_GET(DEVICES_ARG, RAM_MIB, arg);
     return (mib ? mib : DEVICES_DEFAULT_RAM_MIB) << 20;
+}
+
+static inline u64 devices_arg_tsc_khz(u64 arg)
+{
+    u64 khz = VIREO_GET(DEVICES_ARG, TSC_KHZ, arg);
+    return khz ? khz : DEVICES_DEFAULT_TSC_KHZ;
 }
 
 #endif

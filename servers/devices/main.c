@@ -20,7 +20,20 @@ struct devices {
     bool exit_on_stop;
     unsigned bad_requests;
     u64 console; /* the console input semaphore, or VIREO_SERVER_SEL_NONE */
+    u64 tsc_khz; /* the RTC's time base (devices_arg.h TSC_KHZ) */
 };
+
+/* The RTC's clock: the TSC in nanoseconds. rdtsc works in ring 3; the
+ * frequency comes from `arg`, or is taken as 1 GHz (a known limitation:
+ * then the guest's RTC runs fast or slow by the TSC's ratio to 1 GHz). */
+static u64 tsc_ns(void *ctx)
+{
+    const struct devices *s = ctx;
+    u32 lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    u64 tsc = (u64)hi << 32 | lo;
+    return tsc / s->tsc_khz * 1000000u + tsc % s->tsc_khz * 1000000u / s->tsc_khz;
+}
 
 /* Host terminal input goes into COM1's receiver when the guest looks at
  * it: polled on reads of its ports, which is how a polling guest waits.
@@ -76,6 +89,7 @@ static u64 handle(void *ctx, u64 badge, struct vireo_utcb *utcb, u64 words)
     }
     bool was_stopped = dd->stop;
     pull_console_input(s, utcb->msg, words);
+    board_advance(&s->board); /* RTC interrupts due by now ride in this reply */
     u64 reply[VIREO_DEV_REP_MAX_WORDS];
     u64 n = dev_dispatch_handle(dd, utcb->msg, words, reply);
     if (reply[VIREO_DEV_REP_STATUS] == VIREO_DEV_BAD_REQUEST)
@@ -95,12 +109,18 @@ int main(void)
     u64 ram = devices_arg_ram_bytes(info->arg);
     s.exit_on_stop = VIREO_GET(DEVICES_ARG, EXIT_ON_STOP, info->arg);
     s.console = info->console_sel;
+    s.tsc_khz = devices_arg_tsc_khz(info->arg);
     uart_console_init(&s.com1_out);
-    if (board_init(&s.board, cpus, ram, uart_console_tx, &s.com1_out) != 0)
+    if (board_init(&s.board, cpus, ram, DEVICES_RTC_EPOCH_S, tsc_ns, &s, uart_console_tx,
+                   &s.com1_out) != 0)
         user_fatal("the port map does not fit the bus\n");
     printf("serving as id %u: com1 at %#x (line %u), debug-exit at %#x, fw_cfg at %#x: %u CPUs, "
            "%llu MiB\n",
            info->id, BOARD_COM1_PORT, BOARD_COM1_LINE, DEBUG_EXIT_PORT, FW_CFG_PORT_SEL, cpus,
            (unsigned long long)(ram >> 20));
+    printf("rtc at %#x (line %u), pci host bridge %04x:%04x at %#x; rtc clock: TSC at %llu kHz%s\n",
+           BOARD_RTC_PORT, BOARD_RTC_LINE, BOARD_HOST_BRIDGE_VENDOR, BOARD_HOST_BRIDGE_DEVICE,
+           BOARD_PCI_PORT, (unsigned long long)s.tsc_khz,
+           VIREO_GET(DEVICES_ARG, TSC_KHZ, info->arg) ? "" : " (assumed)");
     ipc_serve(user_utcb, handle, &s);
 }
