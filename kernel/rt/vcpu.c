@@ -16,7 +16,28 @@
 
 const struct vcpu_backend *vcpu_backend;
 static struct entry_caps caps;
-static u32 next_tag = 1;
+/* Tags (VPIDs, ASIDs) in use: 1..VCPU_TAGS-1; the lowest free one goes to
+ * a new vCPU, so live vCPUs never share one. */
+#define VCPU_TAGS 4096u
+static u64 tags_used[VCPU_TAGS / 64] = {1}; /* tag 0 is the host's */
+
+static u32 tag_alloc(void)
+{
+    for (u32 w = 0; w < VCPU_TAGS / 64; w++) {
+        if (tags_used[w] == ~0ull)
+            continue;
+        u32 bit = (u32)__builtin_ctzll(~tags_used[w]);
+        tags_used[w] |= 1ull << bit;
+        return w * 64 + bit;
+    }
+    return 0;
+}
+
+static void tag_free(u32 tag)
+{
+    if (tag && tag < VCPU_TAGS)
+        tags_used[tag / 64] &= ~(1ull << (tag % 64));
+}
 
 void vcpu_boot_init(enum vireo_virt_kind kind)
 {
@@ -53,14 +74,13 @@ enum vireo_status vcpu_create(void *ctx, struct obj_ec *ec)
     v->hw = phys_to_virt(hw);
     v->hw_phys = hw;
     v->pending = VIREO_EXIT_STARTUP;
-    /* Tags (VPIDs, ASIDs) are handed out round robin; the back ends
-     * flush a tag's translations on a vCPU's first entry, so a reused
-     * one starts clean. */
-    v->tag = next_tag;
-    next_tag = next_tag >= 0xfff ? 1 : next_tag + 1;
+    /* The back ends flush a tag's translations on a vCPU's first entry,
+     * so a tag a dead vCPU used starts clean. */
+    v->tag = tag_alloc();
     ec->arch = (u64)v;
-    enum vireo_status status = vcpu_backend->init(v);
+    enum vireo_status status = v->tag ? vcpu_backend->init(v) : VIREO_E_NO_MEMORY;
     if (status != VIREO_OK) {
+        tag_free(v->tag);
         frame_free(hw);
         frame_free(page);
         ec->arch = 0;
@@ -75,6 +95,7 @@ void vcpu_destroy(void *ctx, struct obj_ec *ec)
     if (!v)
         return;
     vcpu_backend->fini(v);
+    tag_free(v->tag);
     frame_free(v->hw_phys);
     frame_free(virt_to_phys(v));
     ec->arch = 0;

@@ -184,7 +184,8 @@ static enum vireo_status svm_init(struct vcpu *v)
     s->flush_gen = 0; /* flush the ASID on the first VMRUN: it may be reused */
     vmcb->control.iopm_base_pa = svm_cpu.iopm_pa;
     vmcb->control.msrpm_base_pa = svm_cpu.msrpm_pa;
-    vmcb->control.asid = v->tag % (svm_cpu.asids > 1 ? svm_cpu.asids - 1 : 1) + 1;
+    u32 asids = svm_cpu.asids < SVM_MAX_ASIDS ? svm_cpu.asids : SVM_MAX_ASIDS;
+    vmcb->control.asid = v->tag % (asids > 1 ? asids - 1 : 1) + 1;
     vmcb->control.nested_ctl = VIREO_BIT(SVM_NESTED_CTL, NP_ENABLE);
     vmcb->control.n_cr3 = v->ec->pd->arch_space;
     /* Physical interrupts stay the host's while the guest runs. */
@@ -196,7 +197,10 @@ static enum vireo_status svm_init(struct vcpu *v)
 
 static void svm_fini(struct vcpu *v)
 {
-    (void)v; /* the VMCB is just memory */
+    /* The VMCB is just memory; its ASID must not look owned by it. */
+    const struct vmcb *vmcb = v->hw;
+    if (svm_cpu.asid_owner[vmcb->control.asid] == v)
+        svm_cpu.asid_owner[vmcb->control.asid] = NULL;
 }
 
 static u64 svm_gpa_leaf_flags(u32 rights)
@@ -224,7 +228,9 @@ static u32 svm_run(struct vcpu *v)
 {
     struct vmcb *vmcb = v->hw;
     struct svm_vcpu *s = svm_vcpu(v);
-    if (s->flush_gen != svm_cpu.flush_gen) {
+    const struct vcpu **owner = &svm_cpu.asid_owner[vmcb->control.asid];
+    if (s->flush_gen != svm_cpu.flush_gen || *owner != v) {
+        *owner = v;
         vmcb->control.tlb_control =
             svm_has(SVM_FEATURE_FLUSH_BY_ASID) ? SVM_TLB_FLUSH_ASID : SVM_TLB_FLUSH_ALL;
         s->flush_gen = svm_cpu.flush_gen;

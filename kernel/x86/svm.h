@@ -11,6 +11,8 @@
 #define SVM_FEATURE_FLUSH_BY_ASID  (1u << 6)
 #define SVM_FEATURE_DECODE_ASSISTS (1u << 7)
 
+#define SVM_MAX_ASIDS 256u /* ASIDs used (of CPUID 0x8000000A EBX) */
+
 /* What svm_cpu_init set up, shared by every vCPU (one CPU). */
 struct svm_cpu {
     u32 features;  /* CPUID 0x8000000A EDX */
@@ -20,6 +22,10 @@ struct svm_cpu {
     u64 iopm_pa;   /* every port intercepted */
     u64 msrpm_pa;  /* every MSR intercepted but the VMLOAD/VMSAVE ones */
     u64 flush_gen; /* bumped when guest-physical mappings go */
+    /* The vCPU whose translations an ASID may hold: ASIDs are fewer than
+     * vCPU tags (QEMU TCG has 16), so vCPUs may share one, and a switch
+     * between them flushes it. */
+    const struct vcpu *asid_owner[SVM_MAX_ASIDS];
 };
 extern struct svm_cpu svm_cpu;
 

@@ -147,8 +147,21 @@ int main(void)
     check(sys_create_sc(VMM_SEL_VCPU_SC, vm.cfg->vm_pd_sel, VMM_SEL_VCPU, vm.cfg->vcpu_priority,
                         vm.cfg->vcpu_budget_us),
           "starting the vCPU");
-    while (vm.end == VM_RUNNING)
-        sys_sm_ctrl(VMM_SEL_DONE_SM, VIREO_SM_OP_DOWN, VIREO_TIMEOUT_NEVER);
+    bool recall_test = info->arg & VMM_ARG_RECALL_TEST;
+    u64 recalls = 0;
+    while (vm.end == VM_RUNNING) {
+        if (!recall_test) {
+            sys_sm_ctrl(VMM_SEL_DONE_SM, VIREO_SM_OP_DOWN, VIREO_TIMEOUT_NEVER);
+            continue;
+        }
+        if (sys_sm_ctrl(VMM_SEL_DONE_SM, VIREO_SM_OP_DOWN, VMM_RECALL_PERIOD_US) ==
+                VIREO_E_TIMEOUT &&
+            vm.end == VM_RUNNING && sys_ec_recall(VMM_SEL_VCPU) == VIREO_OK)
+            recalls++;
+    }
+    if (recall_test)
+        printf("%s: recall test: %llu recalls, %llu RECALL exits\n", vm.cfg->name,
+               (unsigned long long)recalls, (unsigned long long)vm.exits[VIREO_EXIT_RECALL]);
     report();
     sys_exit(vm.status);
 }

@@ -10,6 +10,12 @@
 #include <vireo/server_info.h>
 #include <vireo/vmexit.h>
 
+/* The server's `arg` (abi/bindings.md): bit 0, the recall test: the main
+ * thread recalls the vCPU every VMM_RECALL_PERIOD_US while the VM runs and
+ * reports how many recalls became RECALL exits. */
+#define VMM_ARG_RECALL_TEST   1ull
+#define VMM_RECALL_PERIOD_US  2000u
+
 /* Selectors the VMM creates in its own capability space. */
 #define VMM_SEL_HANDLER_EC 100u /* the exit handler thread */
 #define VMM_SEL_DONE_SM    101u /* the main thread waits on it */
