@@ -13,8 +13,8 @@
 /* The server's `arg` (abi/bindings.md): bit 0, the recall test: the main
  * thread recalls the vCPU every VMM_RECALL_PERIOD_US while the VM runs and
  * reports how many recalls became RECALL exits. */
-#define VMM_ARG_RECALL_TEST   1ull
-#define VMM_RECALL_PERIOD_US  2000u
+#define VMM_ARG_RECALL_TEST  1ull
+#define VMM_RECALL_PERIOD_US 2000u
 
 /* Selectors the VMM creates in its own capability space. */
 #define VMM_SEL_HANDLER_EC 100u /* the exit handler thread */
