@@ -226,9 +226,9 @@ bool vcpu_reply(struct obj_ec *ec, const u64 *msg, u64 words)
     if (words == 0)
         return false; /* a reply without words stops the vCPU */
     struct vireo_vcpu_state in;
-    memset(&in, 0, sizeof(in));
     u64 n = words < VIREO_VCPU_STATE_WORDS ? words : VIREO_VCPU_STATE_WORDS;
     memcpy(&in, msg, n * 8);
+    memset((u64 *)&in + n, 0, (VIREO_VCPU_STATE_WORDS - n) * 8); /* missing words read 0 */
     if (in.mtd & ~VIREO_MTD_ALL) {
         reply_failed(ec, v, VIREO_CHECK_MTD_RESERVED, in.mtd & ~VIREO_MTD_ALL, ~0u);
         return true;
@@ -238,8 +238,7 @@ bool vcpu_reply(struct obj_ec *ec, const u64 *msg, u64 words)
         return true;
     /* The state after the reply: what the vCPU has, with the reply's
      * items over it. */
-    struct vireo_vcpu_state next;
-    memset(&next, 0, sizeof(next));
+    struct vireo_vcpu_state next; /* entry_check reads only the items read here */
     vcpu_backend->read(v, entry_check_items(mtd), &next);
     vireo_state_copy_items(&next, &in, mtd);
     u64 detail = 0;
