@@ -11,11 +11,27 @@
 #include "../stop.h"
 #include <x86/cpu.h>
 
+#define VECTOR_DEBUG         1
 #define VECTOR_NMI           2
 #define VECTOR_DOUBLE_FAULT  8
 #define VECTOR_MACHINE_CHECK 18
 
 void interrupt_dispatch(struct cpu_frame *frame);
+
+/* The kernel never uses the debug registers or TF, so a #DB in ring 0 is a
+ * guest's leaking through: a breakpoint of its DR7 in force, or a single
+ * step an emulator delivers after the exit (Bochs' AMD-V does, right after
+ * VMRUN, for an intercepted instruction run with TF). Harmless: noted
+ * once, and RF set so an instruction breakpoint lets the kernel go on. */
+static void stray_debug(struct cpu_frame *frame)
+{
+    static bool logged;
+    if (!logged)
+        log_warn("kernel: stray #DB in the kernel at 0x%llx (DR6 0x%llx), ignored\n",
+                 (unsigned long long)frame->rip, (unsigned long long)read_dr6());
+    logged = true;
+    frame->rflags |= RFLAGS_RF; /* DR6 stays: on VMX it holds the guest's */
+}
 
 static void device_interrupt(u64 vector)
 {
@@ -53,6 +69,10 @@ void interrupt_dispatch(struct cpu_frame *frame)
             /* An NMI the kernel itself took (after an SVM guest's NMI
              * exit, or in the idle loop): nothing sends one on purpose. */
             log_warn("kernel: NMI in the kernel\n");
+            return;
+        }
+        if (vector == VECTOR_DEBUG) {
+            stray_debug(frame);
             return;
         }
         if (vector < 32)

@@ -15,6 +15,9 @@
 
 struct svm_cpu svm_cpu;
 
+#define DR7_RESET       0x400ull /* no breakpoint enabled */
+#define DR7_ENABLE_BITS 0xffull  /* L0-L3, G0-G3 */
+
 void svm_enter(struct vcpu *v, u64 vmcb_pa, u64 host_pa);
 
 /* A zeroed, physically contiguous run of pages, for good. */
@@ -241,6 +244,11 @@ static u32 svm_run(struct vcpu *v)
     vmcb->save.rax = v->gpr.rax;
     __asm__ volatile("clgi; sti" ::: "memory");
     svm_enter(v, v->hw_phys, svm_cpu.host_pa);
+    /* #VMEXIT leaves the guest's DR7 in force (VMX loads 0x400): with its
+     * breakpoints enabled, the kernel or a server touching the same linear
+     * addresses would take the guest's #DB. The guest's DR0-3 may stay. */
+    if (vmcb->save.dr7 & DR7_ENABLE_BITS)
+        write_dr7(DR7_RESET);
     __asm__ volatile("cli; stgi" ::: "memory");
     v->gpr.rax = vmcb->save.rax;
     v->launched = 1;
