@@ -83,6 +83,12 @@ struct vireo_server_ref {
 };
 VIREO_ABI_SIZE(struct vireo_server_ref, 48);
 
+/* The paravirtualization provider a VM's CPUID shows (`paravirt`). */
+enum vireo_vm_paravirt {
+    VIREO_PARAVIRT_NONE = 0,    /* no hypervisor bit, leaves 0x40000000.. read 0 */
+    VIREO_PARAVIRT_MINIMAL = 1, /* the hypervisor bit and the "Vireo VMM" signature */
+};
+
 /* A file the VMM gives its guest: where init mapped the copy. */
 struct vireo_vm_file {
     u64 addr;                     /* in the VMM's address space, page-aligned */
@@ -100,7 +106,7 @@ struct vireo_vm_info {
     u32 vcpu_priority;            /* for the vCPU's SC */
     u32 vcpu_budget_us;
     u32 module_count;
-    u32 reserved;
+    u32 paravirt; /* enum vireo_vm_paravirt: what CPUID tells the guest of its hypervisor */
     struct vireo_vm_file kernel;
     struct vireo_vm_file modules[VIREO_VM_MAX_MODULES];
     char cmdline[VIREO_VM_CMDLINE_MAX]; /* NUL-terminated, maybe empty */

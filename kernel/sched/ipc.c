@@ -214,6 +214,13 @@ void ipc_call(struct obj_ec *ec, u64 pt_sel, u64 words)
         rt_set_result(ec, VIREO_E_BUSY, 0); /* it waits for us: a cycle */
         return;
     }
+    if (ec->flags & VIREO_EC_VCPU) {
+        /* No UTCB to send from (the kernel makes a vCPU's calls: exits):
+         * what a waiting handler's transfer would say, and never queued
+         * behind a busy one, where the vCPU would block outside an exit. */
+        rt_set_result(ec, VIREO_E_BAD_ADDRESS, 0);
+        return;
+    }
     call_start(ec, h, pt->badge, words);
 }
 

@@ -130,8 +130,8 @@ static const char *const known_props[] = {
 };
 
 static const char *const vm_props[] = {
-    "memory-mib", "kernel",    "cmdline", "modules",       "quota",
-    "priority",   "budget-us", "phandle", "linux,phandle", "compatible",
+    "memory-mib", "kernel",  "cmdline",       "modules",    "quota",    "priority",
+    "budget-us",  "phandle", "linux,phandle", "compatible", "paravirt",
 };
 
 static bool check_props(struct parser *p, int node, const char *const *known, size_t count)
@@ -286,6 +286,15 @@ static bool parse_vm(struct parser *p, int node, const struct server_desc *vmm, 
     if (vm->cmdline && strlen(vm->cmdline) >= VIREO_VM_CMDLINE_MAX)
         return fail(p, "%s: property 'cmdline' is longer than %u characters", p->where,
                     VIREO_VM_CMDLINE_MAX - 1);
+    const char *pv;
+    if (!get_string(p, node, "paravirt", &pv))
+        return false;
+    vm->paravirt = VIREO_PARAVIRT_MINIMAL;
+    if (pv && strcmp(pv, "none") == 0)
+        vm->paravirt = VIREO_PARAVIRT_NONE;
+    else if (pv && strcmp(pv, "minimal") != 0)
+        return fail(p, "%s: property 'paravirt' is \"%s\", must be \"none\" or \"minimal\"",
+                    p->where, pv);
     vm->quota = vm_default_quota(vm->memory_mib);
     vm->vcpu_priority = vmm->priority;
     vm->vcpu_budget_us = VM_DEFAULT_BUDGET_US;

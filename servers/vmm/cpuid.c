@@ -3,6 +3,13 @@
 
 #define HV_LEAF 0x40000000u
 
+static u32 provider = VIREO_PARAVIRT_MINIMAL;
+
+void cpuid_init(u32 paravirt)
+{
+    provider = paravirt;
+}
+
 static struct cpuid_result host(u32 leaf, u32 subleaf)
 {
     struct cpuid_result r;
@@ -32,8 +39,9 @@ struct cpuid_result cpuid_guest(u32 leaf, u32 subleaf)
 {
     static const struct cpuid_result zero;
     if (leaf >= HV_LEAF && leaf <= HV_LEAF + 0xff) {
-        /* The "minimal" paravirtualization provider: a signature only. */
-        if (leaf != HV_LEAF)
+        /* The "minimal" paravirtualization provider: a signature only;
+         * "none": nothing (never the host's: QEMU names itself there). */
+        if (leaf != HV_LEAF || provider == VIREO_PARAVIRT_NONE)
             return zero;
         return (struct cpuid_result){.eax = HV_LEAF,
                                      .ebx = 0x65726956u,  /* "Vire" */
@@ -43,7 +51,9 @@ struct cpuid_result cpuid_guest(u32 leaf, u32 subleaf)
     struct cpuid_result r = host(leaf, subleaf);
     switch (leaf) {
     case 1:
-        r.ecx = (r.ecx & ~L1_ECX_HIDE) | L1_ECX_HYPERVISOR;
+        r.ecx &= ~(L1_ECX_HIDE | L1_ECX_HYPERVISOR);
+        if (provider != VIREO_PARAVIRT_NONE)
+            r.ecx |= L1_ECX_HYPERVISOR;
         r.ebx &= 0x00ffffffu; /* initial APIC ID 0: the one vCPU */
         break;
     case 5:   /* MONITOR/MWAIT */

@@ -4,10 +4,14 @@
 #define VIREO_VMM_CPUID_H
 
 #include "exit_ctx.h"
+#include <vireo/server_info.h>
 
 struct cpuid_result {
     u32 eax, ebx, ecx, edx;
 };
+
+/* The provider of the VM (enum vireo_vm_paravirt); "minimal" until set. */
+void cpuid_init(u32 paravirt);
 
 /* What the guest sees for leaf/subleaf. */
 struct cpuid_result cpuid_guest(u32 leaf, u32 subleaf);

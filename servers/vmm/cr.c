@@ -3,8 +3,11 @@
 #include "guest_access.h"
 #include "insn.h"
 #include "regs.h"
+#include <string.h>
 #include <vireo/x86/cr.h>
 #include <vireo/x86/msr.h>
+#include <vireo/x86/pte.h>
+#include <vireo/x86/vmcb.h>
 #include <vireo/x86/vmx_exit.h>
 
 #define CR0_DEFINED                                                                                \
@@ -32,8 +35,10 @@ static u64 cr4_allowed(void)
 
 bool cr0_write_ok(const struct vireo_vcpu_state *s, u64 v)
 {
-    if (v & ~CR0_DEFINED)
-        return false; /* bits 63:32 and the reserved ones */
+    /* Bits 63:32 raise #GP; setting a reserved bit of 31:0 has no effect
+     * (SDM 2.5, APM 3.1.1): set_cr0 drops them. */
+    if (v >> 32)
+        return false;
     if ((v & CR0_PG) && !(v & CR0_PE))
         return false;
     if ((v & CR0_NW) && !(v & CR0_CD))
@@ -41,7 +46,8 @@ bool cr0_write_ok(const struct vireo_vcpu_state *s, u64 v)
     bool paging_on = (v & CR0_PG) && !(s->cr0 & CR0_PG);
     if (paging_on && (s->efer & EFER_LME) && !(s->cr4 & CR4_PAE))
         return false;
-    if (paging_on && (s->efer & EFER_LME) && ga_long_mode(s))
+    /* IA-32e mode cannot be activated from code with CS.L set. */
+    if (paging_on && (s->efer & EFER_LME) && VIREO_GET(SVM_ATTR, L, s->cs.ar))
         return false;
     if (!(v & CR0_PG) && ga_long_mode(s))
         return false; /* paging cannot be turned off in 64-bit mode */
@@ -71,13 +77,47 @@ static u64 guest_view(u64 value, u64 mask, u64 shadow)
 static void set_cr0(struct exit_ctx *x, u64 v)
 {
     struct vireo_vcpu_state *s = x->s;
-    v |= CR0_ET; /* hardwired since the P6 */
+    v = (v & CR0_DEFINED) | CR0_ET; /* reserved bits stay clear; ET hardwired since the P6 */
     s->cr0 = v;
     /* IA-32e mode follows LME and PG. */
     bool lma = (s->efer & EFER_LME) && (v & CR0_PG);
     s->efer = lma ? s->efer | EFER_LMA : s->efer & ~EFER_LMA;
     s->ctrl.cr0_shadow = v & s->ctrl.cr0_mask;
     x->changed |= VIREO_MTD(CR0_CR4) | VIREO_MTD(EFER) | VIREO_MTD(CTRL);
+}
+
+/* The guest's physical-address width (CPUID 0x80000008 EAX[7:0]). */
+static u32 phys_bits(void)
+{
+    if (cpuid_guest(0x80000000u, 0).eax < 0x80000008u)
+        return 36;
+    u32 bits = cpuid_guest(0x80000008u, 0).eax & 0xff;
+    return bits < 52 ? bits : 52;
+}
+
+/* A MOV to CR0, CR3 or CR4 after which PAE paging is in use loads the four
+ * PDPTEs from CR3 (SDM 4.4.1; with EPT the VMM must, the CPU uses the
+ * pdpte[] it is given): a present one with a reserved bit set raises #GP,
+ * and so here does a PDPT outside RAM. false: #GP, nothing changed. */
+#define CR0_PDPTE_BITS (CR0_PG | CR0_CD | CR0_NW)
+#define CR4_PDPTE_BITS (CR4_PAE | CR4_PGE | CR4_PSE | CR4_SMEP)
+static bool load_pdptes(struct exit_ctx *x, u64 cr0, u64 cr3, u64 cr4)
+{
+    struct vireo_vcpu_state *s = x->s;
+    if (!(cr0 & CR0_PG) || !(cr4 & CR4_PAE) || (s->efer & EFER_LME))
+        return true; /* not PAE paging */
+    const void *p = vm_ram(x->vm, cr3 & 0xffffffe0u, sizeof(s->pdpte));
+    if (!p)
+        return false;
+    u64 e[4], reserved = 0x1e6ull | ~0ull << phys_bits();
+    memcpy(e, p, sizeof(e));
+    for (u32 i = 0; i < 4; i++) {
+        if ((e[i] & PTE_P) && (e[i] & reserved))
+            return false;
+    }
+    memcpy(s->pdpte, e, sizeof(e));
+    x->changed |= VIREO_MTD(CR3);
+    return true;
 }
 
 /* The access as the exit says, or decoded. reg is a Zydis register (the
@@ -146,12 +186,15 @@ static bool decode(struct exit_ctx *x, struct cr_access *a)
 static bool mov_to(struct exit_ctx *x, u32 cr, u64 v)
 {
     struct vireo_vcpu_state *s = x->s;
-    bool long_mode = s->efer & EFER_LMA;
+    /* Outside 64-bit mode (compatibility mode too) the operand is 32 bits. */
+    bool long_mode = ga_long_mode(s);
     if (!long_mode)
         v &= 0xffffffffull;
     switch (cr) {
     case 0:
         if (!cr0_write_ok(s, v))
+            return false;
+        if (((v ^ s->cr0) & CR0_PDPTE_BITS) && !load_pdptes(x, v, s->cr3, s->cr4))
             return false;
         set_cr0(x, v);
         return true;
@@ -160,11 +203,15 @@ static bool mov_to(struct exit_ctx *x, u32 cr, u64 v)
             v &= ~(1ull << 63); /* the no-flush bit is not part of CR3 */
         if (v >> 52)
             return false;
+        if (!load_pdptes(x, s->cr0, v, s->cr4))
+            return false;
         s->cr3 = v;
         x->changed |= VIREO_MTD(CR3);
         return true;
     case 4:
         if (!cr4_write_ok(s, v))
+            return false;
+        if (((v ^ s->cr4) & CR4_PDPTE_BITS) && !load_pdptes(x, s->cr0, s->cr3, v))
             return false;
         s->cr4 = v;
         s->ctrl.cr4_shadow = v & s->ctrl.cr4_mask;
@@ -204,7 +251,7 @@ void cr_exit(struct exit_ctx *x)
                 : a.cr == 3 ? s->cr3
                 : a.cr == 8 ? s->cr8
                             : s->cr2;
-        if (!regs_set(x, a.reg, (s->efer & EFER_LMA) ? v : (u32)v)) {
+        if (!regs_set(x, a.reg, ga_long_mode(s) ? v : (u32)v)) {
             exit_ud(x);
             return;
         }

@@ -19,6 +19,12 @@ void exit_finish_insn(struct exit_ctx *x, u64 len)
     if ((s->rflags & RFLAGS_TF) && !(s->debugctl & DEBUGCTL_BTF))
         s->pending_dbg |= PENDING_BS;
     x->changed |= VIREO_MTD(RIP_LEN) | VIREO_MTD(INTR_STATE) | VIREO_MTD(PENDING_DBG);
+    /* The CPU clears RF once an instruction completes (SDM 17.3.1.1), so
+     * an instruction breakpoint on the next one is not suppressed. */
+    if (s->rflags & RFLAGS_RF) {
+        s->rflags &= ~RFLAGS_RF;
+        x->changed |= VIREO_MTD(RFLAGS);
+    }
 }
 
 void exit_inject_exception(struct exit_ctx *x, u32 vector, bool has_error, u32 error)

@@ -16,10 +16,13 @@ struct walk {
     bool allow_w, allow_u, allow_x; /* accumulated over the levels */
 };
 
+/* SDM 4.7: I is set for a fetch only with CR4.SMEP, or with EFER.NXE
+ * under PAE or 4-level paging (CR4.PAE): 32-bit paging has no XD bit. */
 static u32 fault_bits(const struct walk *w, bool present)
 {
-    return (present ? PF_P : 0) | (w->write ? PF_W : 0) | (w->user ? PF_U : 0) |
-           (w->fetch && (w->nx_enabled || (w->r->cr4 & CR4_SMEP)) ? PF_I : 0);
+    const struct gpt_regs *r = w->r;
+    bool i = w->fetch && ((w->nx_enabled && (r->cr4 & CR4_PAE)) || (r->cr4 & CR4_SMEP));
+    return (present ? PF_P : 0) | (w->write ? PF_W : 0) | (w->user ? PF_U : 0) | (i ? PF_I : 0);
 }
 
 /* One more level's permissions. */
@@ -69,7 +72,9 @@ static enum gpt_result walk_64(struct walk *w, u64 la, int levels, gpt_read_fn r
             *pf = fault_bits(w, false);
             return GPT_PAGE_FAULT;
         }
-        if (pdpte & 0x1e6ull || (pdpte & ~PAE_ADDR_MASK & ~0xfffull & ~(1ull << 63))) {
+        /* Bits 2:1 and 8:5 are reserved, and so are 63:52: a PAE PDPTE
+         * has no XD bit (SDM table 4-8). */
+        if (pdpte & (0x1e6ull | ~(PAE_ADDR_MASK | 0xfffull))) {
             *pf = fault_bits(w, true) | PF_RSVD;
             return GPT_PAGE_FAULT;
         }

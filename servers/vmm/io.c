@@ -54,6 +54,26 @@ static bool string_operand(struct exit_ctx *x, u64 q, u32 *asz, u32 *seg)
     return true;
 }
 
+/* An index or count register after a string step: 16-bit updates keep
+ * bits 63:16, 32-bit ones zero-extend as every 32-bit register write does
+ * (SDM vol. 1 3.4.1.1), 64-bit ones take it all. */
+static u64 update_reg(u64 reg, u64 value, u32 asz)
+{
+    return asz == 2 ? value : asz == 1 ? (u32)value : (reg & ~0xffffull) | (value & 0xffff);
+}
+
+/* INS: the element's destination is checked for a write before the port
+ * is read, so a #PF on it loses no data (the guest repeats the element
+ * after handling the fault). The pages of both its ends are translated. */
+static enum ga_result ins_probe(struct exit_ctx *x, u64 linear, u32 size)
+{
+    u64 gpa;
+    enum ga_result r = ga_translate(x, linear, GPT_WRITE, &gpa);
+    if (r == GA_OK && ((linear ^ (linear + size - 1)) & ~0xfffull))
+        r = ga_translate(x, linear + size - 1, GPT_WRITE, &gpa);
+    return r;
+}
+
 static void string_io(struct exit_ctx *x, u64 q, u64 len)
 {
     struct vireo_vcpu_state *s = x->s;
@@ -72,9 +92,11 @@ static void string_io(struct exit_ctx *x, u64 q, u64 len)
         if (!ga_linear(x, seg, *index & amask, size, &linear))
             return;
         if (in) {
-            if (!dev_access(x->vm, VIREO_DEV_OP_IO_READ, size, port, &value))
+            enum ga_result r = ins_probe(x, linear, size);
+            if (r == GA_OK && !dev_access(x->vm, VIREO_DEV_OP_IO_READ, size, port, &value))
                 return;
-            enum ga_result r = ga_write(x, linear, &value, size);
+            if (r == GA_OK)
+                r = ga_write(x, linear, &value, size);
             if (r == GA_NOT_RAM)
                 vm_stop(x->vm, VM_END_ERROR, VM_STATUS_ERROR, "INS into non-RAM at %#llx",
                         (unsigned long long)linear);
@@ -88,15 +110,22 @@ static void string_io(struct exit_ctx *x, u64 q, u64 len)
             if (r != GA_OK || !dev_access(x->vm, VIREO_DEV_OP_IO_WRITE, size, port, &value))
                 return;
         }
-        /* The index moves within its address size, the rest of it stays. */
-        *index = (*index & ~amask) | ((*index + (u64)step) & amask);
+        /* The index moves within its address size. */
+        *index = update_reg(*index, *index + (u64)step, asz);
         count--;
         if (rep)
-            s->rcx = (s->rcx & ~amask) | (count & amask);
+            s->rcx = update_reg(s->rcx, count, asz);
         x->changed |= VIREO_MTD(GPR_BSD) | VIREO_MTD(GPR_ACDB);
     }
-    if (count == 0)
+    if (count == 0) {
         exit_finish_insn(x, len);
+    } else {
+        /* Suspended between elements, as after an interrupt: RF set, so an
+         * instruction breakpoint on it does not fire again on the restart
+         * (SDM 17.3.1.1). */
+        s->rflags |= RFLAGS_RF;
+        x->changed |= VIREO_MTD(RFLAGS);
+    }
 }
 
 void io_exit(struct exit_ctx *x)

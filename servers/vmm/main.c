@@ -13,6 +13,7 @@
 #include <vireo/thread.h>
 #include <vireo/user.h>
 
+#include "cpuid.h"
 #include "exits.h"
 #include "mb1_boot.h"
 #include "vm.h"
@@ -129,6 +130,7 @@ int main(void)
     vm.ram_size = vm.cfg->ram_size;
     vm.devices = server_call_sel(info, "devices");
     msr_init(&vcpu.msrs);
+    cpuid_init(vm.cfg->paravirt);
     vcpu.vm = &vm;
     load_guest();
 

@@ -29,6 +29,40 @@ static bool pat_valid(u64 pat)
     return true;
 }
 
+/* MTRR memory types (SDM 12.11.2): UC, WC, WT, WP, WB; 2, 3 and 7 (UC-,
+ * a PAT type only) and above are reserved. */
+static bool mtrr_type_ok(u64 t)
+{
+    return t == 0 || t == 1 || t == 4 || t == 5 || t == 6;
+}
+
+/* The guest's physical-address width (CPUID 0x80000008 EAX[7:0]). */
+static u32 phys_bits(void)
+{
+    if (cpuid_guest(0x80000000u, 0).eax < 0x80000008u)
+        return 36;
+    u32 bits = cpuid_guest(0x80000008u, 0).eax & 0xff;
+    return bits < 52 ? bits : 52;
+}
+
+/* A variable-range MTRR (even: PHYSBASE, odd: PHYSMASK) or a fixed-range
+ * one (eight types) with no reserved bit set and valid types (#GP else). */
+static bool mtrr_var_ok(u32 i, u64 v)
+{
+    u64 above = ~0ull << phys_bits();
+    if (i & 1)
+        return !(v & (above | 0x7ffull)); /* PHYSMASK: 10:0 reserved, 11 valid */
+    return !(v & (above | 0xf00ull)) && mtrr_type_ok(v & 0xff);
+}
+static bool mtrr_fixed_ok(u64 v)
+{
+    for (int i = 0; i < 8; i++) {
+        if (!mtrr_type_ok((v >> (i * 8)) & 0xff))
+            return false;
+    }
+    return true;
+}
+
 static bool has_nx(void)
 {
     return cpuid_guest(0x80000001u, 0).edx & (1u << 20);
@@ -154,7 +188,7 @@ static bool msr_set(struct exit_ctx *x, struct msr_state *m, u32 msr, u64 v)
         m->misc_enable = (m->misc_enable & ~1ull) | (v & 1ull); /* fast strings only */
         return true;
     case MSR_MTRR_DEF_TYPE:
-        if (v & ~0xcffull)
+        if ((v & ~0xcffull) || !mtrr_type_ok(v & 0xff))
             return false;
         m->mtrr_def_type = v;
         return true;
@@ -171,7 +205,9 @@ static bool msr_set(struct exit_ctx *x, struct msr_state *m, u32 msr, u64 v)
         x->changed |= VIREO_MTD(PAT_DEBUGCTL);
         return true;
     case MSR_SYSENTER_CS:
-        s->sysenter_cs = v & 0xffff;
+        /* 15:0 the selector, 31:16 read/write, 63:32 ignored (SDM vol. 4
+         * table 2-2). */
+        s->sysenter_cs = v & 0xffffffffull;
         x->changed |= VIREO_MTD(SYSENTER);
         return true;
     case MSR_SYSENTER_ESP:
@@ -226,11 +262,15 @@ static bool msr_set(struct exit_ctx *x, struct msr_state *m, u32 msr, u64 v)
         break;
     }
     if (msr - MTRR_VAR_FIRST < MTRR_VAR_COUNT) {
+        if (!mtrr_var_ok(msr - MTRR_VAR_FIRST, v))
+            return false;
         m->mtrr_var[msr - MTRR_VAR_FIRST] = v;
         return true;
     }
     int f = fixed_index(msr);
     if (f >= 0) {
+        if (!mtrr_fixed_ok(v))
+            return false;
         m->mtrr_fixed[f] = v;
         return true;
     }
