@@ -92,7 +92,8 @@ static void abort_call(struct obj_ec **work, struct obj_ec *c, enum vireo_status
         set_and_wake(c, status, 0);
         return;
     }
-    rt_fault_unhandled(c, "its fault handler went away");
+    rt_fault_unhandled(c, c->fault_kind == RT_KIND_VMEXIT ? "its exit handler went away"
+                                                          : "its fault handler went away");
     if (c->state != OBJ_EC_STOPPED)
         stop_push(work, c);
 }

@@ -209,6 +209,12 @@ u64 exits_handle(void *ctx, u64 badge, struct vireo_utcb *utcb, u64 words)
     memcpy(&s, utcb->msg, sizeof(s));
     struct exit_ctx x = {.vm = vm, .s = &s, .changed = 0};
     vm->exits[s.exit_class < VIREO_EXIT_CLASS_COUNT ? s.exit_class : VIREO_EXIT_OTHER]++;
+    if ((vm->info->arg & VMM_ARG_CRASH_TEST) && vm->info->restarts == 0 &&
+        ++v->handled == VMM_CRASH_EXIT) {
+        printf("%s: crash test: faulting in the middle of exit %u\n", vm->cfg->name,
+               VMM_CRASH_EXIT);
+        *(volatile u64 *)VMM_CRASH_ADDRESS = 1;
+    }
     dispatch(&x, v);
     if (vm->end != VM_RUNNING)
         return 0;

@@ -12,6 +12,7 @@ struct vcpu_ctx {
     struct vm *vm;
     struct mb1_boot boot; /* the guest's start (STARTUP) */
     struct msr_state msrs;
+    u32 handled; /* exits handled (the crash test counts them) */
 };
 
 /* The MTD the portal of class cls asks for. */

@@ -15,6 +15,13 @@
  * reports how many recalls became RECALL exits. */
 #define VMM_ARG_RECALL_TEST  1ull
 #define VMM_RECALL_PERIOD_US 2000u
+/* Bit 1, the crash test: on its first run the VMM's exit handler faults
+ * (a #PF at VMM_CRASH_ADDRESS) while handling exit number VMM_CRASH_EXIT;
+ * init's restart policy must rebuild VMM and VM, and the guest then runs
+ * to its end. */
+#define VMM_ARG_CRASH_TEST 2ull
+#define VMM_CRASH_EXIT     100u
+#define VMM_CRASH_ADDRESS  0xdead0000ull
 
 /* Selectors the VMM creates in its own capability space. */
 #define VMM_SEL_HANDLER_EC 100u /* the exit handler thread */
