@@ -44,3 +44,9 @@ target_include_directories(vireo_zydis_user SYSTEM PUBLIC ${VIREO_ZYDIS_SRC}/inc
 target_include_directories(vireo_zydis_user PRIVATE ${VIREO_ZYDIS_SRC}/src)
 target_compile_definitions(vireo_zydis_user PUBLIC ZYAN_NO_LIBC ZYDIS_STATIC_BUILD ZYCORE_STATIC_BUILD)
 target_compile_options(vireo_zydis_user PRIVATE ${VIREO_FREESTANDING_FLAGS} -mcmodel=small -w)
+# The same sources for host tests of code that uses Zydis (tests/unit/vmm).
+add_library(vireo_zydis_host STATIC ${VIREO_ZYDIS_SOURCES})
+target_include_directories(vireo_zydis_host SYSTEM PUBLIC ${VIREO_ZYDIS_SRC}/include ${VIREO_DEPS_INCLUDE})
+target_include_directories(vireo_zydis_host PRIVATE ${VIREO_ZYDIS_SRC}/src)
+target_compile_definitions(vireo_zydis_host PUBLIC ZYAN_NO_LIBC ZYDIS_STATIC_BUILD ZYCORE_STATIC_BUILD)
+target_compile_options(vireo_zydis_host PRIVATE -w)

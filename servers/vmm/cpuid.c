@@ -79,6 +79,14 @@ struct cpuid_result cpuid_guest(u32 leaf, u32 subleaf)
     return r;
 }
 
+u32 cpuid_phys_bits(void)
+{
+    if (cpuid_guest(0x80000000u, 0).eax < 0x80000008u)
+        return 36;
+    u32 bits = cpuid_guest(0x80000008u, 0).eax & 0xff;
+    return bits < 52 ? bits : 52;
+}
+
 void cpuid_exit(struct exit_ctx *x)
 {
     struct vireo_vcpu_state *s = x->s;

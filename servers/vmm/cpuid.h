@@ -16,6 +16,10 @@ void cpuid_init(u32 paravirt);
 /* What the guest sees for leaf/subleaf. */
 struct cpuid_result cpuid_guest(u32 leaf, u32 subleaf);
 
+/* The guest's physical-address width (CPUID 0x80000008 EAX[7:0]; 36
+ * without the leaf), at most 52. */
+u32 cpuid_phys_bits(void);
+
 void cpuid_exit(struct exit_ctx *x);
 
 #endif

@@ -86,15 +86,6 @@ static void set_cr0(struct exit_ctx *x, u64 v)
     x->changed |= VIREO_MTD(CR0_CR4) | VIREO_MTD(EFER) | VIREO_MTD(CTRL);
 }
 
-/* The guest's physical-address width (CPUID 0x80000008 EAX[7:0]). */
-static u32 phys_bits(void)
-{
-    if (cpuid_guest(0x80000000u, 0).eax < 0x80000008u)
-        return 36;
-    u32 bits = cpuid_guest(0x80000008u, 0).eax & 0xff;
-    return bits < 52 ? bits : 52;
-}
-
 /* A MOV to CR0, CR3 or CR4 after which PAE paging is in use loads the four
  * PDPTEs from CR3 (SDM 4.4.1; with EPT the VMM must, the CPU uses the
  * pdpte[] it is given): a present one with a reserved bit set raises #GP,
@@ -109,7 +100,7 @@ static bool load_pdptes(struct exit_ctx *x, u64 cr0, u64 cr3, u64 cr4)
     const void *p = vm_ram(x->vm, cr3 & 0xffffffe0u, sizeof(s->pdpte));
     if (!p)
         return false;
-    u64 e[4], reserved = 0x1e6ull | ~0ull << phys_bits();
+    u64 e[4], reserved = 0x1e6ull | ~0ull << cpuid_phys_bits();
     memcpy(e, p, sizeof(e));
     for (u32 i = 0; i < 4; i++) {
         if ((e[i] & PTE_P) && (e[i] & reserved))

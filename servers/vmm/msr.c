@@ -36,20 +36,11 @@ static bool mtrr_type_ok(u64 t)
     return t == 0 || t == 1 || t == 4 || t == 5 || t == 6;
 }
 
-/* The guest's physical-address width (CPUID 0x80000008 EAX[7:0]). */
-static u32 phys_bits(void)
-{
-    if (cpuid_guest(0x80000000u, 0).eax < 0x80000008u)
-        return 36;
-    u32 bits = cpuid_guest(0x80000008u, 0).eax & 0xff;
-    return bits < 52 ? bits : 52;
-}
-
 /* A variable-range MTRR (even: PHYSBASE, odd: PHYSMASK) or a fixed-range
  * one (eight types) with no reserved bit set and valid types (#GP else). */
 static bool mtrr_var_ok(u32 i, u64 v)
 {
-    u64 above = ~0ull << phys_bits();
+    u64 above = ~0ull << cpuid_phys_bits();
     if (i & 1)
         return !(v & (above | 0x7ffull)); /* PHYSMASK: 10:0 reserved, 11 valid */
     return !(v & (above | 0xf00ull)) && mtrr_type_ok(v & 0xff);

@@ -1,7 +1,6 @@
 /* Fakes for the VMM's exit handlers on the host (vmm_fakes.h). */
 #include "vmm_fakes.h"
 #include "guest_mem.h"
-#include "regs.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,66 +134,3 @@ u64 insn_length(struct exit_ctx *x)
     return insn_decode(x, &in) ? in.zi.length : 0;
 }
 
-/* ---- regs.h: the general registers by Zydis name ---- */
-
-u64 *regs_gpr(struct vireo_vcpu_state *s, int zydis_reg, u32 *bytes, u32 *shift, u64 *mtd)
-{
-    u64 *const regs[16] = {&s->rax, &s->rcx, &s->rdx, &s->rbx, &s->rsp, &s->rbp, &s->rsi, &s->rdi,
-                           &s->r8,  &s->r9,  &s->r10, &s->r11, &s->r12, &s->r13, &s->r14, &s->r15};
-    int r = zydis_reg;
-    u32 n;
-    *shift = 0;
-    if (r >= ZYDIS_REGISTER_RAX && r <= ZYDIS_REGISTER_R15) {
-        n = (u32)(r - ZYDIS_REGISTER_RAX), *bytes = 8;
-    } else if (r >= ZYDIS_REGISTER_EAX && r <= ZYDIS_REGISTER_R15D) {
-        n = (u32)(r - ZYDIS_REGISTER_EAX), *bytes = 4;
-    } else if (r >= ZYDIS_REGISTER_AX && r <= ZYDIS_REGISTER_R15W) {
-        n = (u32)(r - ZYDIS_REGISTER_AX), *bytes = 2;
-    } else if (r >= ZYDIS_REGISTER_AL && r <= ZYDIS_REGISTER_BL) {
-        n = (u32)(r - ZYDIS_REGISTER_AL), *bytes = 1;
-    } else if (r >= ZYDIS_REGISTER_AH && r <= ZYDIS_REGISTER_BH) {
-        n = (u32)(r - ZYDIS_REGISTER_AH), *bytes = 1, *shift = 8;
-    } else if (r >= ZYDIS_REGISTER_SPL && r <= ZYDIS_REGISTER_R15B) {
-        n = (u32)(r - ZYDIS_REGISTER_SPL) + 4, *bytes = 1;
-    } else {
-        return NULL;
-    }
-    *mtd = n < 4    ? VIREO_MTD(GPR_ACDB)
-           : n == 4 ? VIREO_MTD(RSP)
-           : n < 8  ? VIREO_MTD(GPR_BSD)
-                    : VIREO_MTD(GPR_R8_R15);
-    return regs[n];
-}
-
-static u64 mask_of(u32 bytes)
-{
-    return bytes >= 8 ? ~0ull : (1ull << (bytes * 8)) - 1;
-}
-
-bool regs_set(struct exit_ctx *x, int zr, u64 value)
-{
-    u32 bytes, shift;
-    u64 mtd;
-    u64 *reg = regs_gpr(x->s, zr, &bytes, &shift, &mtd);
-    if (!reg)
-        return false;
-    if (bytes == 4)
-        *reg = value & 0xffffffffull;
-    else if (bytes == 8)
-        *reg = value;
-    else
-        *reg = (*reg & ~(mask_of(bytes) << shift)) | ((value & mask_of(bytes)) << shift);
-    x->changed |= mtd;
-    return true;
-}
-
-bool regs_get(struct exit_ctx *x, int zr, u64 *value)
-{
-    u32 bytes, shift;
-    u64 mtd;
-    u64 *reg = regs_gpr(x->s, zr, &bytes, &shift, &mtd);
-    if (!reg)
-        return false;
-    *value = (*reg >> shift) & mask_of(bytes);
-    return true;
-}

@@ -14,11 +14,11 @@
 #include <vireo/x86/vmcb.h>
 
 extern struct vm fake_vm;
-extern unsigned fake_stops;       /* vm_stop calls */
-extern char fake_stop_line[256];  /* the last one's line */
-extern unsigned fake_decodes;     /* insn_decode calls (insn_length's included) */
-extern bool fake_decode_ok;       /* false: insn_decode injects #UD and fails */
-extern struct insn fake_insn;     /* what insn_decode returns */
+extern unsigned fake_stops;      /* vm_stop calls */
+extern char fake_stop_line[256]; /* the last one's line */
+extern unsigned fake_decodes;    /* insn_decode calls (insn_length's included) */
+extern bool fake_decode_ok;      /* false: insn_decode injects #UD and fails */
+extern struct insn fake_insn;    /* what insn_decode returns */
 
 /* A fresh VM with ram_size bytes of zeroed RAM, and no stop, no decode. */
 void fake_reset(u64 ram_size);
@@ -50,7 +50,8 @@ static inline u32 fake_exc_info(u32 vec, bool has_error)
 {
     return (u32)(VIREO_PUT(VMX_INTR_INFO, VECTOR, vec) |
                  VIREO_PUT(VMX_INTR_INFO, TYPE, VMX_EVENT_HW_EXCEPTION) |
-                 VIREO_PUT(VMX_INTR_INFO, HAS_ERROR, has_error) | VIREO_PUT(VMX_INTR_INFO, VALID, 1));
+                 VIREO_PUT(VMX_INTR_INFO, HAS_ERROR, has_error) |
+                 VIREO_PUT(VMX_INTR_INFO, VALID, 1));
 }
 
 #endif

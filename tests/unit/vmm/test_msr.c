@@ -1,0 +1,418 @@
+/* RDMSR/WRMSR exits (servers/vmm/msr.c): every emulated MSR read back
+ * after a write, its reserved-bit and canonical checks (SDM vol. 4), the
+ * #GP of everything else (0x40000000-0x400000ff included: no hypervisor
+ * MSRs), EDX:EAX both ways, and the reply MTD naming exactly what changed.
+ * NXE and the physical-address width come from cpuid_guest() (the build
+ * machine's CPUID). */
+#include "check.h"
+#include "cpuid.h"
+#include "msr.h"
+#include "vmm_fakes.h"
+#include <string.h>
+
+static struct vireo_vcpu_state s, before;
+static struct exit_ctx x;
+static struct msr_state m, m_before;
+
+static void state(enum fake_mode mode)
+{
+    fake_state(&s, mode);
+    s.rip = 0x2000;
+    s.insn_len = 2;
+    s.pat = 0x0007040600070406ull;
+    x = (struct exit_ctx){.vm = &fake_vm, .s = &s, .changed = 0};
+}
+
+/* RIP after the 2-byte instruction: EIP wraps outside 64-bit mode. */
+static u64 next_rip(void)
+{
+    u64 rip = before.rip + 2;
+    return (s.efer & EFER_LMA) && (s.cs.ar & (1u << 9)) ? rip : (u32)rip;
+}
+
+/* WRMSR: ECX = msr (bits 63:32 of RCX ignored), EDX:EAX = v (the upper
+ * halves of RAX and RDX ignored). */
+static void wrmsr(u32 msr, u64 v)
+{
+    s.rcx = 0xabcdef0000000000ull | msr;
+    s.rax = 0x5555555500000000ull | (u32)v;
+    s.rdx = 0x6666666600000000ull | (v >> 32);
+    s.inj_info = 0;
+    before = s;
+    m_before = m;
+    x.changed = 0;
+    msr_write_exit(&x, &m);
+}
+
+static bool gp(void)
+{
+    return s.inj_info == fake_exc_info(EXC_GP, true);
+}
+
+/* The WRMSR was done and named exactly these items. */
+#define CHECK_WR(mtd)                                                                              \
+    do {                                                                                           \
+        CHECK_EQ_U64(s.inj_info, 0);                                                               \
+        CHECK_EQ_U64(s.rip, next_rip());                                                           \
+        CHECK_EQ_U64(x.changed, FINISH_MTD | (mtd));                                               \
+        CHECK_EQ_U64(s.rax, before.rax);                                                           \
+        CHECK_EQ_U64(s.rdx, before.rdx);                                                           \
+    } while (0)
+
+/* #GP(0), RIP unchanged, nothing changed but the injection. */
+#define CHECK_GP()                                                                                 \
+    do {                                                                                           \
+        CHECK_EQ_U64(s.inj_info, fake_exc_info(EXC_GP, true));                                     \
+        CHECK_EQ_U64(s.inj_error, 0);                                                              \
+        CHECK_EQ_U64(x.changed, VIREO_MTD(INJECT));                                                \
+        struct vireo_vcpu_state s_ = s;                                                            \
+        s_.inj_info = before.inj_info, s_.inj_error = before.inj_error;                            \
+        s_.inj_len = before.inj_len;                                                               \
+        CHECK(memcmp(&s_, &before, sizeof(s_)) == 0);                                              \
+        CHECK(memcmp(&m, &m_before, sizeof(m)) == 0);                                              \
+    } while (0)
+
+/* RDMSR: the value, or ~0 and a #GP. */
+static u64 rdmsr(u32 msr)
+{
+    s.rcx = 0x1234567800000000ull | msr;
+    s.rax = s.rdx = 0xa5a5a5a5a5a5a5a5ull;
+    s.inj_info = 0;
+    before = s;
+    x.changed = 0;
+    msr_read_exit(&x, &m);
+    if (gp()) {
+        CHECK_EQ_U64(x.changed, VIREO_MTD(INJECT));
+        CHECK_EQ_U64(s.rip, before.rip);
+        CHECK_EQ_U64(s.rax, before.rax);
+        CHECK_EQ_U64(s.rdx, before.rdx);
+        return ~0ull;
+    }
+    CHECK_EQ_U64(s.inj_info, 0);
+    CHECK_EQ_U64(s.rip, next_rip());
+    CHECK_EQ_U64(x.changed, FINISH_MTD | VIREO_MTD(GPR_ACDB));
+    CHECK_EQ_U64(s.rax >> 32, 0); /* EAX and EDX, zero-extended */
+    CHECK_EQ_U64(s.rdx >> 32, 0);
+    CHECK_EQ_U64(s.rcx, before.rcx);
+    return s.rdx << 32 | s.rax;
+}
+
+/* A write that must pass, naming mtd, and read back as v. */
+static void check_rw(u32 msr, u64 v, u64 mtd)
+{
+    wrmsr(msr, v);
+    CHECK_WR(mtd);
+    CHECK_EQ_U64(rdmsr(msr), v);
+    if (s.inj_info)
+        fprintf(stderr, "  MSR %#x value %#llx\n", msr, (unsigned long long)v);
+}
+
+static void check_gp(u32 msr, u64 v)
+{
+    wrmsr(msr, v);
+    CHECK_GP();
+    if (!gp())
+        fprintf(stderr, "  MSR %#x value %#llx: no #GP\n", msr, (unsigned long long)v);
+}
+
+static u32 phys_bits(void)
+{
+    if (cpuid_guest(0x80000000u, 0).eax < 0x80000008u)
+        return 36;
+    u32 b = cpuid_guest(0x80000008u, 0).eax & 0xff;
+    return b < 52 ? b : 52;
+}
+
+#define NONCANON 0x0000800000000000ull
+#define CANON_HI 0xffff800000000000ull
+
+static void test_efer(void)
+{
+    bool nx = cpuid_guest(0x80000001u, 0).edx & (1u << 20);
+    /* Paging off: LME may change; LMA is the CPU's (a written LMA is
+     * ignored); SCE; NXE when CPUID reports NX. */
+    state(MODE_PROT32);
+    check_rw(MSR_EFER, EFER_SCE, VIREO_MTD(EFER));
+    check_rw(MSR_EFER, EFER_SCE | EFER_LME, VIREO_MTD(EFER));
+    wrmsr(MSR_EFER, EFER_LME | EFER_LMA);
+    CHECK_WR(VIREO_MTD(EFER));
+    CHECK_EQ_U64(s.efer, EFER_LME);
+    check_rw(MSR_EFER, 0, VIREO_MTD(EFER));
+    wrmsr(MSR_EFER, EFER_NXE);
+    if (nx) {
+        CHECK_WR(VIREO_MTD(EFER));
+        CHECK_EQ_U64(s.efer, EFER_NXE);
+    } else {
+        CHECK_GP();
+    }
+    /* Unknown bits (SVME included: no nesting). */
+    state(MODE_PROT32);
+    static const unsigned bad[] = {1, 7, 9, 12, 13, 15, 16, 31, 32, 63};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        check_gp(MSR_EFER, 1ull << bad[i]);
+    /* Paging on: LME frozen, both ways; the rest may change. */
+    state(MODE_LONG64);
+    check_gp(MSR_EFER, 0);
+    check_gp(MSR_EFER, EFER_LMA);
+    wrmsr(MSR_EFER, EFER_LME | EFER_SCE);
+    CHECK_WR(VIREO_MTD(EFER));
+    CHECK_EQ_U64(s.efer, EFER_LME | EFER_LMA | EFER_SCE); /* LMA kept */
+    CHECK_EQ_U64(rdmsr(MSR_EFER), EFER_LME | EFER_LMA | EFER_SCE);
+    state(MODE_PROT32);
+    s.cr0 |= CR0_PG; /* 32-bit paging */
+    check_gp(MSR_EFER, EFER_LME);
+    check_rw(MSR_EFER, EFER_SCE, VIREO_MTD(EFER));
+}
+
+static void test_pat_debugctl(void)
+{
+    /* PAT: eight memory types; 2, 3 and 8-255 are reserved. */
+    state(MODE_LONG64);
+    CHECK_EQ_U64(rdmsr(MSR_PAT), 0x0007040600070406ull);
+    static const u8 good[] = {0, 1, 4, 5, 6, 7};
+    for (unsigned i = 0; i < sizeof(good); i++)
+        check_rw(MSR_PAT, 0x0101010101010101ull * good[i], VIREO_MTD(PAT_DEBUGCTL));
+    check_rw(MSR_PAT, 0x0706050401000706ull, VIREO_MTD(PAT_DEBUGCTL));
+    static const u8 bad[] = {2, 3, 8, 0x10, 0x80, 0xff};
+    for (unsigned byte = 0; byte < 8; byte++) {
+        for (unsigned i = 0; i < sizeof(bad); i++)
+            check_gp(MSR_PAT, (0x0007040600070406ull & ~(0xffull << (8 * byte))) |
+                                  (u64)bad[i] << (8 * byte));
+    }
+    /* DEBUGCTL: LBR (bit 0) and BTF (bit 1); every other bit #GP. */
+    check_rw(MSR_DEBUGCTL, 1, VIREO_MTD(PAT_DEBUGCTL));
+    check_rw(MSR_DEBUGCTL, 2, VIREO_MTD(PAT_DEBUGCTL));
+    check_rw(MSR_DEBUGCTL, 3, VIREO_MTD(PAT_DEBUGCTL));
+    check_rw(MSR_DEBUGCTL, 0, VIREO_MTD(PAT_DEBUGCTL));
+    for (unsigned b = 2; b < 64; b++)
+        check_gp(MSR_DEBUGCTL, 1ull << b);
+}
+
+static void test_syscall_sysenter(void)
+{
+    state(MODE_LONG64);
+    /* SYSENTER_CS: 31:0 kept, 63:32 ignored. */
+    check_rw(MSR_SYSENTER_CS, 0x10, VIREO_MTD(SYSENTER));
+    check_rw(MSR_SYSENTER_CS, 0xffff0008, VIREO_MTD(SYSENTER));
+    wrmsr(MSR_SYSENTER_CS, 0x1234567800000018ull);
+    CHECK_WR(VIREO_MTD(SYSENTER));
+    CHECK_EQ_U64(rdmsr(MSR_SYSENTER_CS), 0x18);
+    /* Addresses: canonical or #GP. */
+    static const u32 addr[] = {MSR_SYSENTER_ESP,   MSR_SYSENTER_EIP, MSR_LSTAR,  MSR_CSTAR,
+                               MSR_KERNEL_GS_BASE, MSR_FS_BASE,      MSR_GS_BASE};
+    static const u64 mtd[] = {VIREO_MTD(SYSENTER), VIREO_MTD(SYSENTER), VIREO_MTD(SYSCALL),
+                              VIREO_MTD(SYSCALL),  VIREO_MTD(SYSCALL),  VIREO_MTD(FS_GS),
+                              VIREO_MTD(FS_GS)};
+    for (unsigned i = 0; i < 7; i++) {
+        check_rw(addr[i], 0x00007ffffffff000ull, mtd[i]);
+        check_rw(addr[i], CANON_HI | 0x1234, mtd[i]);
+        check_rw(addr[i], 0, mtd[i]);
+        check_gp(addr[i], NONCANON);
+        check_gp(addr[i], 0x8000000000000000ull);
+        check_gp(addr[i], 0x0001000000000000ull);
+    }
+    /* They land in the state's own fields. */
+    wrmsr(MSR_SYSENTER_ESP, 0x1000);
+    wrmsr(MSR_SYSENTER_EIP, 0x2000);
+    wrmsr(MSR_LSTAR, 0x3000);
+    wrmsr(MSR_CSTAR, 0x4000);
+    wrmsr(MSR_KERNEL_GS_BASE, 0x5000);
+    wrmsr(MSR_FS_BASE, 0x6000);
+    wrmsr(MSR_GS_BASE, 0x7000);
+    wrmsr(MSR_STAR, 0x0023001000000000ull);
+    wrmsr(MSR_SFMASK, 0x47700);
+    CHECK_EQ_U64(s.sysenter_esp, 0x1000);
+    CHECK_EQ_U64(s.sysenter_eip, 0x2000);
+    CHECK_EQ_U64(s.lstar, 0x3000);
+    CHECK_EQ_U64(s.cstar, 0x4000);
+    CHECK_EQ_U64(s.kernel_gs_base, 0x5000);
+    CHECK_EQ_U64(s.fs.base, 0x6000);
+    CHECK_EQ_U64(s.gs.base, 0x7000);
+    CHECK_EQ_U64(s.star, 0x0023001000000000ull);
+    CHECK_EQ_U64(s.sfmask, 0x47700);
+    CHECK_EQ_U64(s.fs.sel, 0); /* only the base */
+    CHECK_EQ_U64(s.fs.ar, before.fs.ar);
+    /* STAR: any value. SFMASK: bits 63:32 reserved. */
+    check_rw(MSR_STAR, ~0ull, VIREO_MTD(SYSCALL));
+    check_rw(MSR_SFMASK, 0xffffffffull, VIREO_MTD(SYSCALL));
+    check_gp(MSR_SFMASK, 1ull << 32);
+    check_gp(MSR_SFMASK, 1ull << 63);
+}
+
+static void test_vmm_held(void)
+{
+    /* What lives in the VMM names no item: only the instruction's. */
+    state(MODE_LONG64);
+    msr_init(&m);
+    /* TSC_AUX: bits 63:32 reserved. */
+    check_rw(MSR_TSC_AUX, 0xffffffffull, 0);
+    check_rw(MSR_TSC_AUX, 7, 0);
+    CHECK_EQ_U64(m.tsc_aux, 7);
+    check_gp(MSR_TSC_AUX, 1ull << 32);
+    /* APIC_BASE: the BSP bit reads 1 whatever is written; reserved bits
+     * and x2APIC mode #GP. */
+    CHECK_EQ_U64(rdmsr(MSR_APIC_BASE), 0xfee00000ull | APIC_BASE_ENABLE | APIC_BASE_BSP);
+    wrmsr(MSR_APIC_BASE, 0xfee00000ull | APIC_BASE_ENABLE);
+    CHECK_WR(0);
+    CHECK_EQ_U64(rdmsr(MSR_APIC_BASE), 0xfee00000ull | APIC_BASE_ENABLE | APIC_BASE_BSP);
+    static const unsigned apic_bad[] = {0, 7, 9, 10, 52, 63};
+    for (unsigned i = 0; i < sizeof(apic_bad) / sizeof(apic_bad[0]); i++)
+        check_gp(MSR_APIC_BASE, 0xfee00000ull | APIC_BASE_ENABLE | 1ull << apic_bad[i]);
+    /* MISC_ENABLE: fast strings (bit 0) only; the rest reads as it was. */
+    u64 misc = rdmsr(MSR_MISC_ENABLE);
+    CHECK_EQ_U64(misc & 1, 1);
+    wrmsr(MSR_MISC_ENABLE, 0);
+    CHECK_WR(0);
+    CHECK_EQ_U64(rdmsr(MSR_MISC_ENABLE), misc & ~1ull);
+    wrmsr(MSR_MISC_ENABLE, ~0ull);
+    CHECK_WR(0);
+    CHECK_EQ_U64(rdmsr(MSR_MISC_ENABLE), misc);
+
+    /* MTRRs: MTRRCAP reads 8 variable ranges, fixed ranges, WC; it is
+     * read-only. */
+    CHECK_EQ_U64(rdmsr(MSR_MTRRCAP), 8u | 1u << 8 | 1u << 10);
+    check_gp(MSR_MTRRCAP, 8u | 1u << 8 | 1u << 10);
+    /* MTRR_DEF_TYPE: type (7:0), FE (10), E (11); other bits reserved;
+     * types UC WC WT WP WB (UC- = 7 is a PAT type only). */
+    check_rw(MSR_MTRR_DEF_TYPE, 0xc06, 0);
+    check_rw(MSR_MTRR_DEF_TYPE, 0x800, 0);
+    check_rw(MSR_MTRR_DEF_TYPE, 0x401, 0);
+    static const unsigned def_bad[] = {8, 9, 12, 31, 32, 63};
+    for (unsigned i = 0; i < sizeof(def_bad) / sizeof(def_bad[0]); i++)
+        check_gp(MSR_MTRR_DEF_TYPE, 0xc06 | 1ull << def_bad[i]);
+    static const u8 type_bad[] = {2, 3, 7, 8, 0xff};
+    for (unsigned i = 0; i < sizeof(type_bad); i++)
+        check_gp(MSR_MTRR_DEF_TYPE, 0xc00 | type_bad[i]);
+    /* Variable ranges 0x200-0x20f: PHYSBASE (type 7:0, 11:8 reserved) and
+     * PHYSMASK (10:0 reserved, V = bit 11), bits at and above the physical
+     * width reserved in both. */
+    u64 top = (1ull << phys_bits()) - 1;
+    for (u32 i = 0; i < 16; i++) {
+        u32 msr = 0x200 + i;
+        u64 v = (i & 1) ? ((top & ~0xfffull) | 0x800) : ((top & ~0xfffull) | 6);
+        check_rw(msr, v, 0);
+        CHECK_EQ_U64(m.mtrr_var[i], v);
+        check_gp(msr, v | 1ull << phys_bits());
+        check_gp(msr, v | 1ull << 63);
+        if (i & 1) {
+            check_gp(msr, v | 1);
+            check_gp(msr, v | 0x400);
+        } else {
+            check_gp(msr, v | 0x100);
+            check_gp(msr, (v & ~0xffull) | 2);
+            check_gp(msr, (v & ~0xffull) | 7);
+        }
+    }
+    check_gp(0x210, 0); /* a ninth pair does not exist */
+    CHECK_EQ_U64(rdmsr(0x210), ~0ull);
+    /* Fixed ranges: eight types each. */
+    static const u32 fixed[11] = {0x250, 0x258, 0x259, 0x268, 0x269, 0x26a,
+                                  0x26b, 0x26c, 0x26d, 0x26e, 0x26f};
+    for (u32 i = 0; i < 11; i++) {
+        check_rw(fixed[i], 0x0605040100060504ull, 0);
+        CHECK_EQ_U64(m.mtrr_fixed[i], 0x0605040100060504ull);
+        for (unsigned byte = 0; byte < 8; byte++) {
+            u64 others = 0x0606060606060606ull & ~(0xffull << (8 * byte));
+            check_gp(fixed[i], others | 2ull << (8 * byte));
+            check_gp(fixed[i], others | 7ull << (8 * byte));
+            check_gp(fixed[i], others | 0x16ull << (8 * byte));
+        }
+    }
+    check_gp(0x251, 0); /* between the fixed ones */
+    check_gp(0x25a, 0);
+}
+
+static void test_tsc(void)
+{
+    /* The TSC is the host's plus the offset: a write sets the offset. */
+    state(MODE_LONG64);
+    const u64 v = 0x0000123400000000ull;
+    wrmsr(MSR_TSC, v);
+    CHECK_WR(VIREO_MTD(TSC));
+    u64 t = rdmsr(MSR_TSC);
+    CHECK(t >= v && t - v < (1ull << 40));
+    u64 t2 = rdmsr(MSR_TSC);
+    CHECK(t2 >= t);
+    s.tsc_offset += 1ull << 44;
+    CHECK(rdmsr(MSR_TSC) >= t2 + (1ull << 44));
+}
+
+static void test_unknown(void)
+{
+    /* Every index not emulated: #GP on both, RIP unchanged, no item but
+     * INJECT named. */
+    state(MODE_LONG64);
+    static const u32 unknown[] = {
+        0x40000000, 0x40000001, 0x40000010, 0x400000ff, 0x0,        0x1,        0x3a,
+        0x48,       0x8b,       0x1a1,      0x1da,      0x276,      0x278,      0x480,
+        0x6e0,      0x800,      0xc0000000, 0xc0000085, 0xc0000104, 0xc0010114, 0xffffffff};
+    for (unsigned i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+        CHECK_EQ_U64(rdmsr(unknown[i]), ~0ull);
+        CHECK_EQ_U64(s.inj_error, 0);
+        check_gp(unknown[i], 0);
+    }
+    /* Just past the hypervisor range: unknown as well (and so is what is
+     * just before it). */
+    check_gp(0x3fffffff, 0);
+    check_gp(0x40000100, 0);
+    /* Bits 63:32 of RCX are no part of the index. */
+    s.rcx = 0x100000000ull | MSR_EFER;
+    s.inj_info = 0;
+    before = s;
+    x.changed = 0;
+    msr_read_exit(&x, &m);
+    CHECK_EQ_U64(s.inj_info, 0);
+    CHECK_EQ_U64(s.rax, s.efer);
+
+    /* Without an exit length the instruction is decoded; if it cannot
+     * be, nothing but the decoder's #UD happens. */
+    state(MODE_LONG64);
+    s.insn_len = 0;
+    fake_set_insn(ZYDIS_MNEMONIC_RDMSR, 2, 64, 0);
+    CHECK_EQ_U64(rdmsr(MSR_STAR), 0);
+    CHECK_EQ_U64(s.rip, before.rip + 2);
+    fake_decode_ok = false;
+    s.rcx = MSR_STAR;
+    s.inj_info = 0;
+    x.changed = 0;
+    before = s;
+    msr_read_exit(&x, &m);
+    CHECK_EQ_U64(s.inj_info, fake_exc_info(EXC_UD, false));
+    CHECK_EQ_U64(x.changed, VIREO_MTD(INJECT));
+    CHECK_EQ_U64(s.rip, before.rip);
+    wrmsr(MSR_STAR, 5);
+    CHECK_EQ_U64(s.inj_info, fake_exc_info(EXC_UD, false));
+    CHECK_EQ_U64(s.star, 0);
+}
+
+static void test_finish(void)
+{
+    /* The instruction completes as every emulated one: STI/MOV-SS
+     * blocking ends, TF leaves the single step pending. */
+    state(MODE_LONG64);
+    s.intr_state = (u32)VIREO_BIT(VMX_INTR_STATE, BLOCK_STI);
+    s.rflags |= RFLAGS_TF | RFLAGS_IF;
+    wrmsr(MSR_STAR, 1);
+    CHECK_WR(VIREO_MTD(SYSCALL));
+    CHECK_EQ_U64(s.intr_state, 0);
+    CHECK_EQ_U64(s.pending_dbg, VIREO_BIT(VMX_PENDING_DBG, BS));
+    /* EIP wraps outside 64-bit mode. */
+    state(MODE_PROT32);
+    s.rip = 0xffffffff;
+    rdmsr(MSR_STAR);
+    CHECK_EQ_U64(s.rip, 1);
+}
+
+int main(void)
+{
+    fake_reset(1u << 16);
+    msr_init(&m);
+    test_efer();
+    test_pat_debugctl();
+    test_syscall_sysenter();
+    test_vmm_held();
+    test_tsc();
+    test_unknown();
+    test_finish();
+    return check_report("vmm_msr");
+}
