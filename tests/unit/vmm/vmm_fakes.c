@@ -133,4 +133,3 @@ u64 insn_length(struct exit_ctx *x)
     struct insn in;
     return insn_decode(x, &in) ? in.zi.length : 0;
 }
-
