@@ -21,173 +21,7 @@
 #include "sched/ipc.h"
 #include "sched/sched.h"
 
-/* ---- fakes of the platform hooks ---- */
-
-#define UTCBS      16
-#define VCPUS      8
-#define EXIT_MAGIC 0x7e5c0de000ull /* raw_reason of a fake exit message, + the vCPU's slot */
-
-/* What kernel/rt/vcpu.c keeps per vCPU, as far as these tests need it. */
-struct fake_vcpu {
-    bool live;
-    u32 exit_class;   /* set before each exit, as vcpu.c's deliver() does */
-    unsigned exits;   /* exit messages built for it (deliveries) */
-    unsigned replies; /* rt_fault_reply calls for it */
-    u64 reply_words, reply_mtd;
-};
-
-static struct vireo_utcb utcb[UTCBS]; /* threads' UTCBs by utcb_page; 0 is unmapped */
-static struct fake_vcpu vcpus[VCPUS];
-static unsigned vcpus_created, vcpus_destroyed;
-static u64 now_us;
-static unsigned unhandled; /* rt_fault_unhandled calls */
-static const struct obj_ec *unhandled_ec;
-static const char *unhandled_why;
-static unsigned vcpu_results; /* rt_set_result on a vCPU (it has no syscall frame) */
-static unsigned vcpu_xfers;   /* plain transfers from or to a vCPU (it has no UTCB) */
-
-static struct vireo_utcb *utcb_of(const struct obj_ec *ec)
-{
-    if (ec->flags & VIREO_EC_VCPU)
-        return NULL; /* utcb_page is its exit-portal base */
-    return ec->utcb_page > 0 && ec->utcb_page < UTCBS ? &utcb[ec->utcb_page] : NULL;
-}
-
-static struct fake_vcpu *vcpu_of(const struct obj_ec *ec)
-{
-    return (struct fake_vcpu *)ec->arch;
-}
-
-static u64 status_of(const struct obj_ec *ec)
-{
-    return ((const u64 *)ec->arch_area)[0];
-}
-
-static u64 rdx_of(const struct obj_ec *ec)
-{
-    return ((const u64 *)ec->arch_area)[1];
-}
-
-void rt_set_result(struct obj_ec *ec, enum vireo_status status, u64 rdx)
-{
-    if (ec->flags & VIREO_EC_VCPU)
-        vcpu_results++;
-    ((u64 *)ec->arch_area)[0] = status;
-    ((u64 *)ec->arch_area)[1] = rdx;
-}
-
-bool rt_utcb_ok(const struct obj_ec *ec)
-{
-    return utcb_of(ec) != NULL;
-}
-
-enum rt_xfer rt_transfer_call(struct obj_ec *from, struct obj_ec *to, u64 words, u64 badge)
-{
-    struct vireo_utcb *src = utcb_of(from), *dst = utcb_of(to);
-    if ((to->flags & VIREO_EC_VCPU) || ((from->flags & VIREO_EC_VCPU) && !from->fault_kind))
-        vcpu_xfers++;
-    if (from->fault_kind == RT_KIND_VMEXIT) {
-        /* vcpu_exit_message(): the header and the portal's MTD items */
-        if (!dst)
-            return RT_XFER_DST_BAD;
-        struct fake_vcpu *v = vcpu_of(from);
-        struct vireo_vcpu_state *s = (struct vireo_vcpu_state *)dst->msg;
-        memset(s, 0, sizeof(*s));
-        s->mtd = from->exit_mtd;
-        s->exit_class = v->exit_class;
-        s->raw_reason = EXIT_MAGIC + (u64)(v - vcpus);
-        v->exits++;
-        words = VIREO_VCPU_STATE_WORDS;
-    } else if (from->fault_kind) {
-        if (!dst)
-            return RT_XFER_DST_BAD;
-        memset(dst->msg, 0, VIREO_FAULT_MSG_WORDS * 8);
-        dst->msg[0] = from->fault_kind;
-        dst->msg[1] = from->fault_vector;
-        dst->msg[2] = from->fault_error;
-        dst->msg[3] = from->fault_address;
-        words = VIREO_FAULT_MSG_WORDS;
-    } else {
-        if (!src)
-            return RT_XFER_SRC_BAD;
-        if (!dst)
-            return RT_XFER_DST_BAD;
-        memmove(dst->msg, src->msg, words * 8);
-    }
-    dst->head.msg_words = words;
-    dst->head.badge = badge;
-    return RT_XFER_OK;
-}
-
-enum rt_xfer rt_transfer_reply(struct obj_ec *from, struct obj_ec *to, u64 words)
-{
-    struct vireo_utcb *src = utcb_of(from), *dst = utcb_of(to);
-    if ((from->flags | to->flags) & VIREO_EC_VCPU)
-        vcpu_xfers++;
-    if (!src)
-        return RT_XFER_SRC_BAD;
-    if (!dst)
-        return RT_XFER_DST_BAD;
-    memmove(dst->msg, src->msg, words * 8);
-    dst->head.msg_words = words;
-    return RT_XFER_OK;
-}
-
-bool rt_fault_reply(struct obj_ec *from, struct obj_ec *to, u64 words)
-{
-    const struct vireo_utcb *src = utcb_of(from);
-    if (to->fault_kind == RT_KIND_VMEXIT) {
-        /* vcpu_reply(): no words stop the vCPU; otherwise it resumes (a
-         * reply that fails a check resumes it into an ENTRY_FAILURE exit). */
-        struct fake_vcpu *v = vcpu_of(to);
-        v->replies++;
-        v->reply_words = words;
-        v->reply_mtd = src && words ? src->msg[0] : 0;
-        return src && words != 0;
-    }
-    return to->fault_kind != VIREO_FAULT_EXIT && words >= 1 && src &&
-           src->msg[0] == VIREO_FAULT_RESUME;
-}
-
-void rt_fault_unhandled(struct obj_ec *ec, const char *why)
-{
-    unhandled++;
-    unhandled_ec = ec;
-    unhandled_why = why;
-}
-
-u64 rt_now_us(void)
-{
-    return now_us;
-}
-
-/* The object layer's vCPU hooks (vcpu_create / vcpu_destroy in kernel/rt). */
-static enum vireo_status fake_vcpu_create(void *ctx, struct obj_ec *ec)
-{
-    (void)ctx;
-    for (unsigned i = 0; i < VCPUS; i++) {
-        if (!vcpus[i].live) {
-            memset(&vcpus[i], 0, sizeof(vcpus[i]));
-            vcpus[i].live = true;
-            vcpus[i].exit_class = VIREO_EXIT_STARTUP;
-            ec->arch = (u64)&vcpus[i];
-            vcpus_created++;
-            return VIREO_OK;
-        }
-    }
-    return VIREO_E_NO_MEMORY;
-}
-
-static void fake_vcpu_destroy(void *ctx, struct obj_ec *ec)
-{
-    (void)ctx;
-    struct fake_vcpu *v = vcpu_of(ec);
-    CHECK(v && v->live);
-    if (v)
-        v->live = false;
-    ec->arch = 0;
-    vcpus_destroyed++;
-}
+#include "fake_platform.h"
 
 /* ---- the object layer ---- */
 
@@ -235,14 +69,14 @@ static void setup(void)
     CHECK_EQ_U64(obj_kernel_init(&k, mem, sizeof(mem), &ops, &mmu, user, 1), VIREO_OK);
     pool_free_start = k.pool.free_count;
     sched_reset();
-    memset(utcb, 0, sizeof(utcb));
-    memset(vcpus, 0, sizeof(vcpus));
-    vcpus_created = vcpus_destroyed = 0;
-    now_us = 0;
-    unhandled = 0;
-    unhandled_ec = NULL;
-    unhandled_why = NULL;
-    vcpu_results = vcpu_xfers = 0;
+    memset(fake_utcb, 0, sizeof(fake_utcb));
+    memset(fake_vcpus, 0, sizeof(fake_vcpus));
+    fake_vcpus_created = fake_vcpus_destroyed = 0;
+    fake_now = 0;
+    fake_unhandled = 0;
+    fake_unhandled_ec = NULL;
+    fake_unhandled_why = NULL;
+    fake_vcpu_results = fake_vcpu_xfers = 0;
 }
 
 static enum vireo_status sys(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
@@ -281,7 +115,7 @@ static struct obj_ec *mk_vcpu(u64 sel, u64 pd_sel, u64 base)
     struct obj_ec *ec = (struct obj_ec *)object_at(sel, VIREO_CAP_EC);
     ipc_ec_created(ec);
     CHECK(ec->flags & VIREO_EC_VCPU);
-    CHECK(vcpu_of(ec) && vcpu_of(ec)->live);
+    CHECK(fake_vcpu_of(ec) && fake_vcpu_of(ec)->live);
     return ec;
 }
 
@@ -324,7 +158,7 @@ static void exit_portal(u64 ec_sel, u32 cls)
 static void vexit(struct obj_ec *vcpu, u32 cls)
 {
     vcpu->state = OBJ_EC_READY; /* rt_exit() sets it before running a vCPU */
-    vcpu_of(vcpu)->exit_class = cls;
+    fake_vcpu_of(vcpu)->exit_class = cls;
     ipc_vcpu_exit(vcpu, vcpu->utcb_page + cls);
 }
 
@@ -350,7 +184,7 @@ static bool reachable(const struct obj_ec *ec)
 /* The exit message the handler's UTCB holds. */
 static const struct vireo_vcpu_state *msg_of(const struct obj_ec *h)
 {
-    return (const struct vireo_vcpu_state *)utcb_of(h)->msg;
+    return (const struct vireo_vcpu_state *)fake_utcb_of(h)->msg;
 }
 
 /* Checks the handler h has just received vcpu's exit of class cls. */
@@ -363,14 +197,14 @@ static void check_delivered(struct obj_ec *vcpu, struct obj_ec *h, u32 cls)
     CHECK(vcpu->handler == NULL);
     CHECK_EQ_U64(vcpu->exit_mtd, MTD(cls));
     CHECK_EQ_U64(h->state, OBJ_EC_READY);
-    CHECK_EQ_U64(status_of(h), VIREO_OK);
-    CHECK_EQ_U64(rdx_of(h), BADGE(cls)); /* reply_wait returns the portal's badge */
-    CHECK_EQ_U64(utcb_of(h)->head.badge, BADGE(cls));
-    CHECK_EQ_U64(utcb_of(h)->head.msg_words, VIREO_VCPU_STATE_WORDS);
+    CHECK_EQ_U64(fake_status(h), VIREO_OK);
+    CHECK_EQ_U64(fake_rdx(h), BADGE(cls)); /* reply_wait returns the portal's badge */
+    CHECK_EQ_U64(fake_utcb_of(h)->head.badge, BADGE(cls));
+    CHECK_EQ_U64(fake_utcb_of(h)->head.msg_words, VIREO_VCPU_STATE_WORDS);
     const struct vireo_vcpu_state *s = msg_of(h);
     CHECK_EQ_U64(s->mtd, MTD(cls));
     CHECK_EQ_U64(s->exit_class, cls);
-    CHECK_EQ_U64(s->raw_reason, EXIT_MAGIC + (u64)(vcpu_of(vcpu) - vcpus));
+    CHECK_EQ_U64(s->raw_reason, FAKE_EXIT_MAGIC + (u64)(fake_vcpu_of(vcpu) - fake_vcpus));
     CHECK(!sched_ec_runnable(vcpu));
     CHECK(!reachable(vcpu));
 }
@@ -378,8 +212,8 @@ static void check_delivered(struct obj_ec *vcpu, struct obj_ec *h, u32 cls)
 /* The handler replies with `words` words, msg[0] = mtd. */
 static void reply(struct obj_ec *h, u64 words, u64 mtd)
 {
-    memset(utcb_of(h)->msg, 0, VIREO_VCPU_STATE_WORDS * 8);
-    utcb_of(h)->msg[0] = mtd;
+    memset(fake_utcb_of(h)->msg, 0, VIREO_VCPU_STATE_WORDS * 8);
+    fake_utcb_of(h)->msg[0] = mtd;
     ipc_reply_wait(h, words);
 }
 
@@ -398,14 +232,15 @@ static void finish(void)
         (void)revoke(SEL_PT + cls);
     CHECK_EQ_U64(k.init_pd->quota_used, k.init_quota_start);
     CHECK_EQ_U64(k.pool.free_count, pool_free_start);
-    CHECK_EQ_U64(vcpus_created, vcpus_destroyed);
-    for (unsigned i = 0; i < VCPUS; i++)
-        CHECK(!vcpus[i].live);
+    CHECK_EQ_U64(fake_vcpus_created, fake_vcpus_destroyed);
+    CHECK_EQ_U64(fake_vcpu_bad_destroys, 0);
+    for (unsigned i = 0; i < FAKE_VCPUS; i++)
+        CHECK(!fake_vcpus[i].live);
     CHECK(sched_pick() == NULL);
     CHECK(sched.timeouts.head == NULL);
     CHECK(k.pending == NULL);
     CHECK_EQ_U64(mmu.state.violations, 0);
-    CHECK_EQ_U64(vcpu_xfers, 0);
+    CHECK_EQ_U64(fake_vcpu_xfers, 0);
 }
 
 /* The VM PD with one vCPU and its SC, the handler's PD with the handler
@@ -451,7 +286,7 @@ static void test_create_checks(void)
     CHECK_EQ_U64(sys(VIREO_SYS_CREATE_EC, SEL_VCPU, SEL_VM,
                      VIREO_SEL_COUNT - VIREO_EXIT_CLASS_COUNT + 1, 0, 0, VIREO_EC_VCPU),
                  VIREO_E_INVALID_ARG);
-    CHECK_EQ_U64(vcpus_created, 0);
+    CHECK_EQ_U64(fake_vcpus_created, 0);
     struct obj_ec *v = mk_vcpu(SEL_VCPU, SEL_VM, VIREO_SEL_COUNT - VIREO_EXIT_CLASS_COUNT);
     CHECK_EQ_U64(v->state, OBJ_EC_CREATED);
     CHECK(sched_ec_runnable(v));
@@ -485,7 +320,7 @@ static void test_exit_to_waiting_handler(void)
     /* its first run: STARTUP */
     vexit(w.vcpu, VIREO_EXIT_STARTUP);
     check_delivered(w.vcpu, w.h, VIREO_EXIT_STARTUP);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->exits, 1);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->exits, 1);
     /* the vCPU's SC runs the handler, on the vCPU's time */
     CHECK(w.vsc->queued);
     CHECK(!hsc->queued);
@@ -493,14 +328,14 @@ static void test_exit_to_waiting_handler(void)
     CHECK(sc == w.vsc);
     CHECK(sc && sched_chain_end(sc->ec) == w.h);
     CHECK(sched_chain_root(w.h) == w.vcpu);
-    now_us = 300;
-    sched_charge(now_us);
+    fake_now = 300;
+    sched_charge(fake_now);
     CHECK_EQ_U64(w.vsc->left_us, 700);
     CHECK_EQ_U64(hsc->left_us, 1000);
     /* whatever the scheduler does, nothing runs the vCPU before the reply */
     for (unsigned i = 0; i < 10; i++) {
-        now_us += 1000;
-        sched_charge(now_us); /* budgets run out: round robin with t */
+        fake_now += 1000;
+        sched_charge(fake_now); /* budgets run out: round robin with t */
         struct obj_ec *e = running();
         CHECK(e == w.h || e == t);
         CHECK(e != w.vcpu);
@@ -509,16 +344,16 @@ static void test_exit_to_waiting_handler(void)
     CHECK(tsc->queued);
     /* the handler's own failing syscalls do not reply */
     ipc_reply_wait(w.h, VIREO_MSG_WORDS + 1);
-    CHECK_EQ_U64(status_of(w.h), VIREO_E_INVALID_ARG);
+    CHECK_EQ_U64(fake_status(w.h), VIREO_E_INVALID_ARG);
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_BLOCKED);
     CHECK(w.h->caller == w.vcpu);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->replies, 0);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->replies, 0);
 
     /* the reply: the vCPU runs again, the handler waits */
     reply(w.h, VIREO_VCPU_STATE_WORDS, VIREO_MTD(RIP_LEN));
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->replies, 1);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->reply_words, VIREO_VCPU_STATE_WORDS);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->reply_mtd, VIREO_MTD(RIP_LEN));
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->replies, 1);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->reply_words, VIREO_VCPU_STATE_WORDS);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->reply_mtd, VIREO_MTD(RIP_LEN));
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_READY);
     CHECK_EQ_U64(w.vcpu->fault_kind, 0);
     CHECK(w.vcpu->callee == NULL);
@@ -540,10 +375,10 @@ static void test_exit_to_waiting_handler(void)
     check_delivered(w.vcpu, w.h, VIREO_EXIT_HLT);
     reply(w.h, 1, 0);
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_READY);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->exits, 3);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->replies, 3);
-    CHECK_EQ_U64(unhandled, 0);
-    CHECK_EQ_U64(vcpu_results, 0);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->exits, 3);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->replies, 3);
+    CHECK_EQ_U64(fake_unhandled, 0);
+    CHECK_EQ_U64(fake_vcpu_results, 0);
     finish();
 }
 
@@ -564,7 +399,7 @@ static void test_exit_starts_handler(void)
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_READY);
     CHECK_EQ_U64(w.h->wait, OBJ_WAIT_RECV);
     CHECK(running() == w.vcpu);
-    CHECK_EQ_U64(unhandled, 0);
+    CHECK_EQ_U64(fake_unhandled, 0);
     finish();
 }
 
@@ -597,7 +432,7 @@ static void test_busy_handler_queues_fifo(void)
     CHECK(t2->q_next == w.vcpu);
     CHECK(w.vcpu->q_next == t3);
     CHECK(w.h->callers_tail == t3);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->exits, 0);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->exits, 0);
     CHECK(!sched_ec_runnable(w.vcpu));
     CHECK(!w.vsc->queued);
     CHECK(!reachable(w.vcpu));
@@ -606,16 +441,16 @@ static void test_busy_handler_queues_fifo(void)
 
     ipc_reply_wait(w.h, 0);
     CHECK(w.h->caller == t1);
-    CHECK_EQ_U64(rdx_of(w.h), 0x71);
+    CHECK_EQ_U64(fake_rdx(w.h), 0x71);
     ipc_reply_wait(w.h, 0);
-    CHECK_EQ_U64(status_of(t1), VIREO_OK);
+    CHECK_EQ_U64(fake_status(t1), VIREO_OK);
     CHECK(w.h->caller == t2);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->exits, 0);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->exits, 0);
     CHECK(!reachable(w.vcpu));
     ipc_reply_wait(w.h, 0);
-    CHECK_EQ_U64(status_of(t2), VIREO_OK);
+    CHECK_EQ_U64(fake_status(t2), VIREO_OK);
     check_delivered(w.vcpu, w.h, VIREO_EXIT_CPUID);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->exits, 1);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->exits, 1);
     CHECK(w.h->callers_head == t3);
     CHECK(w.vsc->queued); /* the handler runs on the vCPU's time now */
     CHECK(sched_chain_end(w.vsc->ec) == w.h);
@@ -625,15 +460,15 @@ static void test_busy_handler_queues_fifo(void)
     CHECK(w.h->caller == t3);
     CHECK(reachable(w.vcpu));
     ipc_reply_wait(w.h, 0);
-    CHECK_EQ_U64(status_of(t3), VIREO_OK);
+    CHECK_EQ_U64(fake_status(t3), VIREO_OK);
     CHECK_EQ_U64(w.h->wait, OBJ_WAIT_RECV);
     CHECK(w.h->callers_head == NULL);
     /* delivered exactly once, replied exactly once */
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->exits, 1);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->replies, 1);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->exits, 1);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->replies, 1);
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_READY);
-    CHECK_EQ_U64(unhandled, 0);
-    CHECK_EQ_U64(vcpu_results, 0);
+    CHECK_EQ_U64(fake_unhandled, 0);
+    CHECK_EQ_U64(fake_vcpu_results, 0);
     finish();
 }
 
@@ -648,7 +483,7 @@ struct snap {
 static struct snap take(struct obj_ec *h, struct obj_sc *hsc, struct obj_ec *t, struct obj_sc *tsc)
 {
     return (struct snap){h->state,        h->wait,     t->state,    h->caller,
-                         h->callers_head, hsc->queued, tsc->queued, rdx_of(h)};
+                         h->callers_head, hsc->queued, tsc->queued, fake_rdx(h)};
 }
 
 static bool same(struct snap a, struct snap b)
@@ -664,15 +499,15 @@ static void check_stopped_for_good(struct obj_ec *v, u64 v_sel, u32 cls, struct 
                                    struct obj_sc *hsc, struct obj_ec *t, struct obj_sc *tsc)
 {
     struct snap before = take(h, hsc, t, tsc);
-    unsigned reports = unhandled;
-    unsigned exits = vcpu_of(v)->exits;
+    unsigned reports = fake_unhandled;
+    unsigned exits = fake_vcpu_of(v)->exits;
     CHECK(reachable(v));
     vexit(v, cls);
     CHECK_EQ_U64(v->state, OBJ_EC_STOPPED);
-    CHECK_EQ_U64(unhandled, reports + 1);
-    CHECK(unhandled_ec == v);
-    CHECK(unhandled_why && unhandled_why[0]);
-    CHECK_EQ_U64(vcpu_of(v)->exits, exits);
+    CHECK_EQ_U64(fake_unhandled, reports + 1);
+    CHECK(fake_unhandled_ec == v);
+    CHECK(fake_unhandled_why && fake_unhandled_why[0]);
+    CHECK_EQ_U64(fake_vcpu_of(v)->exits, exits);
     CHECK(v->callee == NULL && v->handler == NULL && v->caller == NULL);
     CHECK_EQ_U64(v->fault_kind, 0);
     CHECK(!sched_ec_runnable(v));
@@ -681,7 +516,7 @@ static void check_stopped_for_good(struct obj_ec *v, u64 v_sel, u32 cls, struct 
     CHECK(running() == t || running() == h);
     /* for good: a recall does not revive it */
     ipc_ec_recall(t, v_sel);
-    CHECK_EQ_U64(status_of(t), VIREO_OK);
+    CHECK_EQ_U64(fake_status(t), VIREO_OK);
     CHECK_EQ_U64(v->recall, 0);
     CHECK_EQ_U64(v->state, OBJ_EC_STOPPED);
     CHECK(!reachable(v));
@@ -730,7 +565,7 @@ static void test_no_usable_portal(void)
     revoke(17);
     revoke(16);
     revoke(15);
-    CHECK_EQ_U64(vcpu_results, 0);
+    CHECK_EQ_U64(fake_vcpu_results, 0);
     finish();
 }
 
@@ -762,7 +597,7 @@ static void test_dead_handler_portal(void)
     CHECK_EQ_U64(h3->state, OBJ_EC_STOPPED);
     CHECK_EQ_U64(h2->state, OBJ_EC_STOPPED);
     check_stopped_for_good(v2, 15, VIREO_EXIT_HLT, h3, h2sc, t, tsc);
-    CHECK_EQ_U64(vcpu_results, 0);
+    CHECK_EQ_U64(fake_vcpu_results, 0);
     finish();
 }
 
@@ -776,13 +611,13 @@ static void test_handler_utcb_unmapped(void)
     exit_portal(SEL_T, VIREO_EXIT_CPUID);
     vexit(w.vcpu, VIREO_EXIT_CPUID);
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_STOPPED);
-    CHECK_EQ_U64(unhandled, 1);
-    CHECK(unhandled_ec == w.vcpu);
+    CHECK_EQ_U64(fake_unhandled, 1);
+    CHECK(fake_unhandled_ec == w.vcpu);
     CHECK(h0->caller == NULL);
     CHECK_EQ_U64(h0->state, OBJ_EC_CREATED);
     CHECK(!reachable(w.vcpu));
     CHECK(running() == NULL);
-    CHECK_EQ_U64(vcpu_results, 0);
+    CHECK_EQ_U64(fake_vcpu_results, 0);
     finish();
 }
 
@@ -796,12 +631,12 @@ static void test_handler_dies(void)
     check_delivered(w.vcpu, w.h, VIREO_EXIT_CPUID);
     revoke(SEL_H);
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_STOPPED);
-    CHECK_EQ_U64(unhandled, 1);
-    CHECK(unhandled_ec == w.vcpu);
+    CHECK_EQ_U64(fake_unhandled, 1);
+    CHECK(fake_unhandled_ec == w.vcpu);
     CHECK(w.vcpu->callee == NULL);
     CHECK(!reachable(w.vcpu));
     CHECK(running() == NULL);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->replies, 0);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->replies, 0);
     revoke(SEL_PT + VIREO_EXIT_CPUID);
     revoke(SEL_VSC);
     revoke(SEL_VCPU);
@@ -819,9 +654,9 @@ static void test_handler_dies(void)
     CHECK_EQ_U64(h2->state, OBJ_EC_STOPPED);
     CHECK_EQ_U64(v2->state, OBJ_EC_STOPPED);
     CHECK(v2->handler == NULL && v2->q_next == NULL && h2->callers_head == NULL);
-    CHECK_EQ_U64(unhandled, 2);
-    CHECK(unhandled_ec == v2);
-    CHECK_EQ_U64(vcpu_of(v2)->exits, 0);
+    CHECK_EQ_U64(fake_unhandled, 2);
+    CHECK(fake_unhandled_ec == v2);
+    CHECK_EQ_U64(fake_vcpu_of(v2)->exits, 0);
     CHECK(running() == NULL);
     revoke(SEL_PT + VIREO_EXIT_CPUID);
     revoke(16);
@@ -839,7 +674,7 @@ static void test_handler_dies(void)
     check_delivered(v3, h3, VIREO_EXIT_CPUID);
     revoke(SEL_HPD);
     CHECK_EQ_U64(v3->state, OBJ_EC_STOPPED);
-    CHECK_EQ_U64(unhandled, 3);
+    CHECK_EQ_U64(fake_unhandled, 3);
     CHECK(running() == NULL);
     revoke(SEL_PT + VIREO_EXIT_CPUID);
     revoke(18);
@@ -857,11 +692,11 @@ static void test_handler_dies(void)
     ipc_fault(h4, VIREO_FAULT_EXIT, 0, 0, 0);
     CHECK_EQ_U64(h4->state, OBJ_EC_STOPPED);
     CHECK_EQ_U64(v4->state, OBJ_EC_STOPPED);
-    CHECK_EQ_U64(unhandled, 5); /* the handler's exit, then the vCPU */
-    CHECK(unhandled_ec == v4);
+    CHECK_EQ_U64(fake_unhandled, 5); /* the handler's exit, then the vCPU */
+    CHECK(fake_unhandled_ec == v4);
     CHECK(running() == NULL);
-    CHECK_EQ_U64(vcpu_of(v4)->replies, 0);
-    CHECK_EQ_U64(vcpu_results, 0);
+    CHECK_EQ_U64(fake_vcpu_of(v4)->replies, 0);
+    CHECK_EQ_U64(fake_vcpu_results, 0);
     finish();
 }
 
@@ -882,14 +717,14 @@ static void test_handler_fault_nested(void)
     CHECK(sched.running == w.vsc);
     CHECK(sched_chain_root(sup) == w.vcpu);
     CHECK(!reachable(w.vcpu));
-    utcb[3].msg[0] = VIREO_FAULT_RESUME;
+    fake_utcb[3].msg[0] = VIREO_FAULT_RESUME;
     ipc_reply_wait(sup, 1);
     CHECK(running() == w.h);
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_BLOCKED);
     reply(w.h, 1, 0);
     CHECK(running() == w.vcpu);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->replies, 1);
-    CHECK_EQ_U64(unhandled, 0);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->replies, 1);
+    CHECK_EQ_U64(fake_unhandled, 0);
     finish();
 }
 
@@ -901,22 +736,22 @@ static void test_reply_words(void)
     vexit(w.vcpu, VIREO_EXIT_CPUID);
     reply(w.h, 2, VIREO_MTD(GPR_ACDB));
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_READY);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->reply_words, 2);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->reply_words, 2);
     CHECK(running() == w.vcpu);
-    /* a reply of 0 words stops it (not an unhandled exit: no report) */
+    /* a reply of 0 words stops it (not an fake_unhandled exit: no report) */
     vexit(w.vcpu, VIREO_EXIT_CPUID);
     check_delivered(w.vcpu, w.h, VIREO_EXIT_CPUID);
     reply(w.h, 0, 0);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->replies, 2);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->reply_words, 0);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->replies, 2);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->reply_words, 0);
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_STOPPED);
     CHECK_EQ_U64(w.vcpu->fault_kind, 0);
     CHECK(w.vcpu->callee == NULL && w.h->caller == NULL);
     CHECK_EQ_U64(w.h->wait, OBJ_WAIT_RECV);
     CHECK(!reachable(w.vcpu));
     CHECK(running() == NULL);
-    CHECK_EQ_U64(unhandled, 0);
-    CHECK_EQ_U64(vcpu_results, 0);
+    CHECK_EQ_U64(fake_unhandled, 0);
+    CHECK_EQ_U64(fake_vcpu_results, 0);
     finish();
 }
 
@@ -933,23 +768,23 @@ static void test_recall_while_in_exit(void)
     struct obj_sc *run = sched_pick();
     /* without the right: refused */
     ipc_ec_recall(w.h, HPD_SEL_VCPU + 1);
-    CHECK_EQ_U64(status_of(w.h), VIREO_E_NO_RIGHTS);
+    CHECK_EQ_U64(fake_status(w.h), VIREO_E_NO_RIGHTS);
     CHECK_EQ_U64(w.vcpu->recall, 0);
     /* the handler recalls the vCPU it serves: the flag, nothing else */
     ipc_ec_recall(w.h, HPD_SEL_VCPU);
-    CHECK_EQ_U64(status_of(w.h), VIREO_OK);
+    CHECK_EQ_U64(fake_status(w.h), VIREO_OK);
     CHECK_EQ_U64(w.vcpu->recall, 1);
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_BLOCKED);
     CHECK_EQ_U64(w.vcpu->wait, OBJ_WAIT_REPLY);
     CHECK(w.vcpu->callee == w.h && w.h->caller == w.vcpu);
     CHECK_EQ_U64(w.vcpu->fault_kind, RT_KIND_VMEXIT);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->exits, 1);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->exits, 1);
     CHECK(sched_pick() == run);
     CHECK(running() == w.h);
     CHECK(!reachable(w.vcpu));
     ipc_ec_recall(w.h, HPD_SEL_VCPU); /* twice is once */
     CHECK_EQ_U64(w.vcpu->recall, 1);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->exits, 1);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->exits, 1);
     /* after the reply the kernel delivers it (vcpu_run: RECALL first) */
     reply(w.h, 1, 0);
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_READY);
@@ -973,14 +808,14 @@ static void test_recall_while_in_exit(void)
     CHECK_EQ_U64(w.vcpu->recall, 1);
     CHECK_EQ_U64(w.vcpu->wait, OBJ_WAIT_QUEUED);
     CHECK(w.h->callers_head == w.vcpu && w.h->callers_tail == w.vcpu);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->exits, 2);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->exits, 2);
     ipc_reply_wait(w.h, 0);
-    CHECK_EQ_U64(status_of(t), VIREO_OK);
+    CHECK_EQ_U64(fake_status(t), VIREO_OK);
     check_delivered(w.vcpu, w.h, VIREO_EXIT_CPUID);
     CHECK_EQ_U64(w.vcpu->recall, 1);
     reply(w.h, 1, 0);
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_READY);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->exits, 3);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->exits, 3);
     /* a recall pending when the reply stops it dies with it */
     w.vcpu->recall = 0;
     vexit(w.vcpu, VIREO_EXIT_CPUID);
@@ -990,8 +825,8 @@ static void test_recall_while_in_exit(void)
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_STOPPED);
     CHECK_EQ_U64(w.vcpu->recall, 0);
     CHECK(!reachable(w.vcpu));
-    CHECK_EQ_U64(unhandled, 0);
-    CHECK_EQ_U64(vcpu_results, 0);
+    CHECK_EQ_U64(fake_unhandled, 0);
+    CHECK_EQ_U64(fake_vcpu_results, 0);
     finish();
 }
 
@@ -1004,14 +839,14 @@ static void test_vcpu_dies_during_exit(void)
     ipc_reply_wait(w.h, 0);
     vexit(w.vcpu, VIREO_EXIT_CPUID);
     check_delivered(w.vcpu, w.h, VIREO_EXIT_CPUID);
-    struct fake_vcpu *fv = vcpu_of(w.vcpu);
+    struct fake_vcpu *fv = fake_vcpu_of(w.vcpu);
     /* the vCPU's EC goes while the handler serves its exit */
     CHECK_EQ_U64(revoke(SEL_VCPU), VIREO_OK);
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_STOPPED); /* its SC keeps it as a zombie */
     CHECK(w.h->caller == NULL);
     CHECK(w.vcpu->callee == NULL);
     CHECK(w.vm->ecs == NULL);
-    CHECK_EQ_U64(unhandled, 0); /* destroyed, not an unhandled exit */
+    CHECK_EQ_U64(fake_unhandled, 0); /* destroyed, not an fake_unhandled exit */
     CHECK(!w.vsc->queued);
     CHECK(hsc->queued); /* the handler goes on on its own SC */
     CHECK(running() == w.h);
@@ -1023,7 +858,7 @@ static void test_vcpu_dies_during_exit(void)
     CHECK(fv->live);
     revoke(SEL_VSC); /* the last reference: its state is freed */
     CHECK(!fv->live);
-    CHECK_EQ_U64(vcpus_destroyed, 1);
+    CHECK_EQ_U64(fake_vcpus_destroyed, 1);
 
     /* the vCPU's EC goes while its exit is queued: out of the queue */
     struct obj_ec *v2 = mk_vcpu(15, SEL_VM, EXIT_BASE);
@@ -1037,9 +872,9 @@ static void test_vcpu_dies_during_exit(void)
     revoke(16);
     revoke(15); /* the last capability and reference together */
     CHECK(w.h->callers_head == NULL && w.h->callers_tail == NULL);
-    CHECK_EQ_U64(vcpus_destroyed, 2);
+    CHECK_EQ_U64(fake_vcpus_destroyed, 2);
     ipc_reply_wait(w.h, 0);
-    CHECK_EQ_U64(status_of(t), VIREO_OK);
+    CHECK_EQ_U64(fake_status(t), VIREO_OK);
     CHECK_EQ_U64(w.h->wait, OBJ_WAIT_RECV); /* nothing else to receive */
     CHECK(w.h->caller == NULL);
 
@@ -1051,11 +886,11 @@ static void test_vcpu_dies_during_exit(void)
     revoke(SEL_VM);
     CHECK_EQ_U64(v3->state, OBJ_EC_STOPPED);
     CHECK(w.h->caller == NULL);
-    CHECK_EQ_U64(unhandled, 0);
+    CHECK_EQ_U64(fake_unhandled, 0);
     CHECK(running() == w.h || running() == t);
     reply(w.h, 1, 0);
-    CHECK_EQ_U64(vcpu_of(v3)->replies, 0);
-    CHECK_EQ_U64(vcpu_results, 0);
+    CHECK_EQ_U64(fake_vcpu_of(v3)->replies, 0);
+    CHECK_EQ_U64(fake_vcpu_results, 0);
     finish();
 }
 
@@ -1068,12 +903,12 @@ static void test_vcpu_is_no_handler_and_no_caller(void)
     /* a portal bound to a vCPU refuses calls */
     mk_pt(SEL_VCPUPT, SEL_VCPU, 0x99, 0);
     ipc_call(t, SEL_VCPUPT, 0);
-    CHECK_EQ_U64(status_of(t), VIREO_E_ABORTED);
+    CHECK_EQ_U64(fake_status(t), VIREO_E_ABORTED);
     CHECK_EQ_U64(t->state, OBJ_EC_CREATED);
     CHECK(t->callee == NULL && t->handler == NULL);
     CHECK(w.vcpu->caller == NULL && w.vcpu->callers_head == NULL);
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_CREATED);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->exits + vcpu_of(w.vcpu)->replies, 0);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->exits + fake_vcpu_of(w.vcpu)->replies, 0);
 
     /* a vCPU cannot call, even with a portal it may call: it has no UTCB
      * (the kernel makes its calls) */
@@ -1083,7 +918,7 @@ static void test_vcpu_is_no_handler_and_no_caller(void)
     ipc_reply_wait(w.h, 0); /* waiting */
     w.vcpu->state = OBJ_EC_READY;
     ipc_call(w.vcpu, 7, 0);
-    CHECK(status_of(w.vcpu) != VIREO_OK);
+    CHECK(fake_status(w.vcpu) != VIREO_OK);
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_READY);
     CHECK(w.vcpu->callee == NULL && w.vcpu->handler == NULL);
     CHECK_EQ_U64(w.h->wait, OBJ_WAIT_RECV);
@@ -1091,20 +926,20 @@ static void test_vcpu_is_no_handler_and_no_caller(void)
     ipc_call(t, SEL_TPT, 0); /* the handler busy now */
     CHECK(w.h->caller == t);
     ipc_call(w.vcpu, 7, 0);
-    CHECK(status_of(w.vcpu) != VIREO_OK);
+    CHECK(fake_status(w.vcpu) != VIREO_OK);
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_READY); /* not queued */
     CHECK(w.vcpu->handler == NULL && w.h->callers_head == NULL);
     CHECK(reachable(w.vcpu));
     ipc_reply_wait(w.h, 0);
-    CHECK_EQ_U64(status_of(t), VIREO_OK);
+    CHECK_EQ_U64(fake_status(t), VIREO_OK);
     CHECK_EQ_U64(w.h->wait, OBJ_WAIT_RECV);
     /* nor wait for calls */
     ipc_reply_wait(w.vcpu, 0);
-    CHECK_EQ_U64(status_of(w.vcpu), VIREO_E_BAD_ADDRESS);
+    CHECK_EQ_U64(fake_status(w.vcpu), VIREO_E_BAD_ADDRESS);
     CHECK_EQ_U64(w.vcpu->state, OBJ_EC_READY);
     CHECK(!hsc->queued);
-    CHECK_EQ_U64(vcpu_of(w.vcpu)->exits + vcpu_of(w.vcpu)->replies, 0);
-    CHECK_EQ_U64(unhandled, 0);
+    CHECK_EQ_U64(fake_vcpu_of(w.vcpu)->exits + fake_vcpu_of(w.vcpu)->replies, 0);
+    CHECK_EQ_U64(fake_unhandled, 0);
     finish();
 }
 
