@@ -8,7 +8,7 @@
 #include "../sched/ipc.h"
 #include "../sched/sched.h"
 #include "../vcpu/entry_check.h"
-#include "../vcpu/state_items.h"
+#include <vireo/vcpu_state.h>
 #include "../x86/ec_context.h"
 #include <string.h>
 #include <vireo/config.h>

@@ -27,9 +27,6 @@
 #define EC_CPUID_81_EDX_FFXSR   (1u << 25)
 #define EC_CPUID_81_EDX_LM      (1u << 29)
 #define EC_EFER_FFXSR           (1ull << 14)
-#define EC_VMX_MISC_HLT         (1ull << 6)
-#define EC_VMX_MISC_SHUTDOWN    (1ull << 7)
-#define EC_VMX_MISC_WAIT_SIPI   (1ull << 8)
 #define EC_VMX_MISC_INJECT_LEN0 (1ull << 30)
 
 static struct cpuid_regs cpuid_if(u32 max, u32 leaf)
@@ -107,18 +104,18 @@ void entry_caps_probe(struct entry_caps *caps, enum vireo_vcpu_arch arch)
 
     caps->phys_bits = max_ext >= 0x80000008 ? cpuid(0x80000008, 0).eax & 0xff : 36;
 
+    /* Only the active state is ever entered: a VMM halts its vCPU in
+     * software (HLT exits). A guest entered halted (or in shutdown, or
+     * waiting for a SIPI) waits in the CPU for an event only an interrupt
+     * exit brings, and Bochs 2.7 does not wake a halted VMX guest whose IF
+     * is clear for an external-interrupt exit: the host would hang (found
+     * by the VMM's reply fuzzer). */
     caps->activity_valid = 1u << VMX_ACTIVITY_ACTIVE;
     caps->flags = 0;
     if (vmx) {
-        /* IA32_VMX_MISC bits 6-8: HLT, shutdown, wait-for-SIPI; bit 30:
-         * software events may be injected with instruction length 0. */
+        /* IA32_VMX_MISC bit 30: software events may be injected with
+         * instruction length 0. */
         u64 misc = rdmsr(MSR_VMX_MISC);
-        if (misc & EC_VMX_MISC_HLT)
-            caps->activity_valid |= 1u << VMX_ACTIVITY_HLT;
-        if (misc & EC_VMX_MISC_SHUTDOWN)
-            caps->activity_valid |= 1u << VMX_ACTIVITY_SHUTDOWN;
-        if (misc & EC_VMX_MISC_WAIT_SIPI)
-            caps->activity_valid |= 1u << VMX_ACTIVITY_WAIT_SIPI;
         if (misc & EC_VMX_MISC_INJECT_LEN0)
             caps->flags |= ENTRY_CAP_INJECT_LEN0;
         /* The allowed-1 half of the processor-based controls (the same in
@@ -129,9 +126,8 @@ void entry_caps_probe(struct entry_caps *caps, enum vireo_vcpu_arch arch)
         if (l7.ebx & EC_CPUID_7_EBX_RTM)
             caps->flags |= ENTRY_CAP_RTM;
     } else {
-        /* SVM has no activity states: the back end emulates HLT. inj_len 0
-         * means "no length" (docs/VMEXIT.md). */
-        caps->activity_valid |= 1u << VMX_ACTIVITY_HLT;
+        /* SVM has no activity states. inj_len 0 means "no length"
+         * (docs/VMEXIT.md). */
         caps->flags |= ENTRY_CAP_INJECT_LEN0;
     }
 }

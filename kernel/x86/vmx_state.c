@@ -41,10 +41,16 @@ static void seg_read(enum vireo_seg_index i, struct vireo_seg *s)
 static void seg_write(enum vireo_seg_index i, const struct vireo_seg *s)
 {
     const struct seg_fields *f = &seg_fields[i];
+    u16 ar = s->ar;
+    /* A segment with P clear is unusable, as the generic checks take it
+     * (SVM reports null selectors so): VMX must be told, or it checks the
+     * descriptor's other bits (the reply fuzzer found "ES not segment"). */
+    if (i != VIREO_SEG_CS && i != VIREO_SEG_TR && !VIREO_GET(SVM_ATTR, P, ar))
+        ar |= VIREO_SEG_AR_UNUSABLE;
     vmcs_put(f->sel, s->sel);
     vmcs_put(f->base, s->base);
     vmcs_put(f->limit, s->limit);
-    vmcs_put(f->ar, vireo_seg_ar_to_vmx(s->ar));
+    vmcs_put(f->ar, vireo_seg_ar_to_vmx(ar));
 }
 
 /* ---- CR0 / CR4 and the controls (vmx.h) ---- */
@@ -383,6 +389,16 @@ u32 vmx_check(struct vcpu *v, const struct vireo_vcpu_state *n, u64 mtd, u64 *de
      * (TPR threshold: no TPR shadow) */
     if ((mtd & MTD(CTRL)) && (n->ctrl.flags & ~c->ctrl_supported))
         FAIL(CTRL_UNSUPPORTED, n->ctrl.flags & ~c->ctrl_supported, ITEM(CTRL));
+    /* Bochs 2.7 refuses non-conforming code (type 9/11) with CS.RPL !=
+     * CS.DPL outside virtual-8086 mode, unrestricted guest or not; the SDM
+     * lists no such check, but no protected-mode CPU state has it (a far
+     * jump makes RPL the CPL), so the kernel refuses it too. Found by the
+     * reply fuzzer (servers/vmm/fuzz.h). */
+    if ((mtd & MTD(CS_SS)) && (n->cr0 & CR0_PE) && !(n->rflags & RFLAGS_VM)) {
+        u32 type = (u32)VIREO_GET(SVM_ATTR, TYPE, n->cs.ar);
+        if ((type == 9 || type == 11) && (n->cs.sel & 3) != VIREO_GET(SVM_ATTR, DPL, n->cs.ar))
+            FAIL(SEG_INVALID, VIREO_SEG_CS, ITEM(CS_SS));
+    }
     /* XCR0 is not switched: only its value, x87 alone, stays (docs/VMX.md) */
     if ((mtd & MTD(XCR0)) && n->xcr0 != 1)
         FAIL(XCR0_INVALID, n->xcr0, ITEM(XCR0));

@@ -2,6 +2,7 @@
 #include "cpuid.h"
 #include "cr.h"
 #include "exit_ctx.h"
+#include "fuzz.h"
 #include "insn.h"
 #include "io.h"
 #include "mb1_cpu.h"
@@ -198,6 +199,47 @@ static void dispatch(struct exit_ctx *x, struct vcpu_ctx *v)
     }
 }
 
+/* The reply fuzzer's round (fuzz.h): the exit handled as always, then its
+ * reply damaged now and then; refused replies counted; a guest the damage
+ * killed booted again. */
+static void fuzz_exit(struct exit_ctx *x, struct vcpu_ctx *v)
+{
+    struct vireo_vcpu_state *s = x->s;
+    struct vm *vm = x->vm;
+    if (s->exit_class == VIREO_EXIT_ENTRY_FAILURE && v->fuzz.last_damaged) {
+        v->fuzz.last_damaged = 0;
+        fuzz_entry_failure(&v->fuzz, s); /* nothing changed: the vCPU goes on */
+        return;
+    }
+    v->fuzz.last_damaged = 0;
+    /* A guest that runs without exits (the damage sent it into a loop):
+     * the main thread's recalls are its only exits. */
+    v->fuzz.quiet = s->exit_class == VIREO_EXIT_RECALL ? v->fuzz.quiet + 1 : 0;
+    dispatch(x, v);
+    if (v->fuzz.quiet > VMM_FUZZ_QUIET_RECALLS)
+        vm_stop(vm, VM_END_ERROR, VM_STATUS_ERROR, "reply fuzz: the guest stopped making exits");
+    if (vm->end == VM_END_TRIPLE_FAULT || vm->end == VM_END_ERROR || vm->end == VM_END_HALTED) {
+        /* The damage killed the guest: boot it again. */
+        printf("%s: reply fuzz: reboot %u after %u damaged replies: %s\n", vm->cfg->name,
+               v->fuzz.reboots + 1, v->fuzz.damaged, vm_end_reason(vm));
+        vm->end = VM_RUNNING;
+        v->fuzz.reboots++;
+        v->fuzz.quiet = 0;
+        vm_reload_guest(vm);
+        x->changed = 0;
+        startup(x, v);
+        return;
+    }
+    if (vm->end != VM_RUNNING || s->exit_class == VIREO_EXIT_STARTUP)
+        return;
+    if (v->fuzz.damaged == v->fuzz.limit) {
+        vm_stop(vm, VM_END_DEBUG_EXIT, 0, "reply fuzz: %u damaged replies sent", v->fuzz.damaged);
+        return;
+    }
+    if (fuzz_next(&v->fuzz) % 2)
+        fuzz_reply(&v->fuzz, x);
+}
+
 u64 exits_handle(void *ctx, u64 badge, struct vireo_utcb *utcb, u64 words)
 {
     struct vcpu_ctx *v = ctx;
@@ -215,9 +257,14 @@ u64 exits_handle(void *ctx, u64 badge, struct vireo_utcb *utcb, u64 words)
                VMM_CRASH_EXIT);
         *(volatile u64 *)VMM_CRASH_ADDRESS = 1;
     }
-    dispatch(&x, v);
-    if (vm->end != VM_RUNNING)
-        return 0;
+    if (v->fuzzing)
+        fuzz_exit(&x, v);
+    else
+        dispatch(&x, v);
+    if (vm->end != VM_RUNNING) {
+        vm_ended(vm);
+        return 0; /* no words: the vCPU stops */
+    }
     s.mtd = x.changed;
     memcpy(utcb->msg, &s, sizeof(s));
     return VIREO_VCPU_STATE_WORDS;

@@ -4,6 +4,7 @@
 #define VIREO_VMM_EXITS_H
 
 #include "mb1_boot.h"
+#include "fuzz.h"
 #include "msr.h"
 #include "vm.h"
 #include <vireo/utcb.h>
@@ -12,7 +13,9 @@ struct vcpu_ctx {
     struct vm *vm;
     struct mb1_boot boot; /* the guest's start (STARTUP) */
     struct msr_state msrs;
-    u32 handled; /* exits handled (the crash test counts them) */
+    u32 handled;  /* exits handled (the crash test counts them) */
+    bool fuzzing; /* the reply fuzzer is on (fuzz.h) */
+    struct fuzz fuzz;
 };
 
 /* The MTD the portal of class cls asks for. */

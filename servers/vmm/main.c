@@ -15,6 +15,7 @@
 
 #include "cpuid.h"
 #include "exits.h"
+#include "fuzz.h"
 #include "mb1_boot.h"
 #include "vm.h"
 
@@ -34,6 +35,17 @@ void vm_stop(struct vm *v, enum vm_end end, u64 status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnformat(end_line, sizeof(end_line), fmt, ap);
     va_end(ap);
+}
+
+const char *vm_end_reason(const struct vm *v)
+{
+    (void)v;
+    return end_line;
+}
+
+void vm_ended(struct vm *v)
+{
+    v->over = true;
     sys_sm_ctrl(VMM_SEL_DONE_SM, VIREO_SM_OP_UP, 0);
 }
 
@@ -54,6 +66,14 @@ static void check(enum vireo_status s, const char *what)
 {
     if (s != VIREO_OK)
         user_fatal("%s: %s failed: %s\n", vm.cfg->name, what, vireo_status_name(s));
+}
+
+static void load_guest(void);
+
+void vm_reload_guest(struct vm *v)
+{
+    (void)v; /* the one VM of this VMM */
+    load_guest();
 }
 
 static void load_guest(void)
@@ -110,7 +130,9 @@ static void report(void)
     printf("%s: exits:%s\n", vm.cfg->name, line);
     /* tools/run --guest reads this line: the guest's own status, if it
      * chose one (debug-exit, power-off). */
-    if (vm.end == VM_END_DEBUG_EXIT || vm.end == VM_END_HALTED)
+    if (vcpu.fuzzing) /* the fuzzer's verdict stands for the guest's */
+        printf("%s: guest status %u\n", vm.cfg->name, vcpu.fuzz.hardware ? 1u : 0u);
+    else if (vm.end == VM_END_DEBUG_EXIT || vm.end == VM_END_HALTED)
         printf("%s: guest status %llu\n", vm.cfg->name, (unsigned long long)vm.status);
     else
         printf("%s: guest status none\n", vm.cfg->name);
@@ -131,6 +153,8 @@ int main(void)
     vm.devices = server_call_sel(info, "devices");
     msr_init(&vcpu.msrs);
     cpuid_init(vm.cfg->paravirt);
+    vcpu.fuzzing = info->arg & VMM_ARG_REPLY_FUZZ;
+    fuzz_init(&vcpu.fuzz, info->arg >> 32, (u32)(info->arg >> 16) & 0xffff);
     vcpu.vm = &vm;
     load_guest();
 
@@ -149,21 +173,29 @@ int main(void)
     check(sys_create_sc(VMM_SEL_VCPU_SC, vm.cfg->vm_pd_sel, VMM_SEL_VCPU, vm.cfg->vcpu_priority,
                         vm.cfg->vcpu_budget_us),
           "starting the vCPU");
-    bool recall_test = info->arg & VMM_ARG_RECALL_TEST;
+    /* The reply fuzzer's watchdog is the recall loop too (fuzz.h). */
+    bool recall_test = info->arg & (VMM_ARG_RECALL_TEST | VMM_ARG_REPLY_FUZZ);
     u64 recalls = 0;
-    while (vm.end == VM_RUNNING) {
+    /* Only vm_ended counts: vm.end may be set for a moment by a stop the
+     * reply fuzzer turns into a reboot. */
+    while (!vm.over) {
         if (!recall_test) {
             sys_sm_ctrl(VMM_SEL_DONE_SM, VIREO_SM_OP_DOWN, VIREO_TIMEOUT_NEVER);
             continue;
         }
         if (sys_sm_ctrl(VMM_SEL_DONE_SM, VIREO_SM_OP_DOWN, VMM_RECALL_PERIOD_US) ==
                 VIREO_E_TIMEOUT &&
-            vm.end == VM_RUNNING && sys_ec_recall(VMM_SEL_VCPU) == VIREO_OK)
+            !vm.over && sys_ec_recall(VMM_SEL_VCPU) == VIREO_OK)
             recalls++;
     }
-    if (recall_test)
+    if (info->arg & VMM_ARG_RECALL_TEST)
         printf("%s: recall test: %llu recalls, %llu RECALL exits\n", vm.cfg->name,
                (unsigned long long)recalls, (unsigned long long)vm.exits[VIREO_EXIT_RECALL]);
     report();
+    if (vcpu.fuzzing) {
+        /* Whatever became of the guest, the fuzzer's verdict is the status. */
+        fuzz_report(&vcpu.fuzz, vm.cfg->name);
+        sys_exit(vcpu.fuzz.hardware ? 1 : 0);
+    }
     sys_exit(vm.status);
 }

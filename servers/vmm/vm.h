@@ -20,6 +20,9 @@
  * init's restart policy must rebuild VMM and VM, and the guest then runs
  * to its end. */
 #define VMM_ARG_CRASH_TEST 2ull
+/* Bit 2, the reply fuzzer (fuzz.h): bits 31:16 how many replies it
+ * damages (0: VMM_FUZZ_REPLIES), bits 63:32 its seed. */
+#define VMM_ARG_REPLY_FUZZ 4ull
 #define VMM_CRASH_EXIT     100u
 #define VMM_CRASH_ADDRESS  0xdead0000ull
 
@@ -54,14 +57,25 @@ struct vm {
     u64 devices;  /* the device server's portal, or VIREO_SERVER_SEL_NONE */
     u32 arch;     /* enum vireo_vcpu_arch, from the first exit */
     enum vm_end end;
-    u64 status; /* the VMM's exit status: the guest's debug-exit value v, else per end */
+    volatile bool over; /* the vCPU is stopped (vm_ended): the main thread reports */
+    u64 status;         /* the VMM's exit status: the guest's debug-exit value v, else per end */
     u64 exits[VIREO_EXIT_CLASS_COUNT];
 };
 
 /* Ends the VM: the vCPU is not resumed; the main thread reports and exits
- * with `status`. `fmt` says why (one console line). */
+ * with `status`. `fmt` says why (one console line). The first stop counts;
+ * the exit handler tells the main thread (vm_ended) when it has stopped
+ * the vCPU. */
 void vm_stop(struct vm *vm, enum vm_end end, u64 status, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The vCPU is stopped for good: wakes the main thread. */
+void vm_ended(struct vm *vm);
+/* The line vm_stop was given. */
+const char *vm_end_reason(const struct vm *vm);
+
+/* Loads the guest afresh (a reboot: the reply fuzzer's, after the damage
+ * killed it); the next reply must be the start state. */
+void vm_reload_guest(struct vm *vm);
 
 /* Guest-physical RAM: a pointer to [gpa, gpa + len) when it is all RAM the
  * guest sees (outside the hole), else NULL. */

@@ -9,7 +9,7 @@
 
 #include "check.h"
 #include "entry_check.h"
-#include "state_items.h"
+#include <vireo/vcpu_state.h>
 #include <vireo/x86/cr.h>
 #include <vireo/x86/msr.h>
 

@@ -1,4 +1,4 @@
-/* Host test of the MTD item table (kernel/vcpu/state_items.c): every item
+/* Host test of the MTD item table (lib/vcpu_state.c): every item
  * 0..31 has byte ranges inside struct vireo_vcpu_state, no two items
  * overlap, together they cover every field but the 24-byte header (mtd,
  * exit_class, arch, raw_reason), each
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "state_items.h"
+#include <vireo/vcpu_state.h>
 
 #define STATE_BYTES sizeof(struct vireo_vcpu_state)
 #define HEADER_BYTES                                                                               \

@@ -1,8 +1,9 @@
 /* Where each MTD item lives in struct vireo_vcpu_state (abi/vireo/vmexit.h):
- * one or two byte ranges per item. Pure: the kernel merges replies with
- * it, host tests check the table against the structure. */
-#ifndef KERNEL_VCPU_STATE_ITEMS_H
-#define KERNEL_VCPU_STATE_ITEMS_H
+ * one or two byte ranges per item. Pure, in the runtime every side links:
+ * the kernel merges replies with it, the VMM's reply fuzzer picks fields
+ * with it, host tests check the table against the structure. */
+#ifndef VIREO_LIB_VCPU_STATE_H
+#define VIREO_LIB_VCPU_STATE_H
 
 #include <vireo/vmexit.h>
 

@@ -1,4 +1,4 @@
-#include "state_items.h"
+#include <vireo/vcpu_state.h>
 #include <stddef.h>
 #include <string.h>
 
