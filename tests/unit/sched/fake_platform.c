@@ -1,5 +1,6 @@
 /* The platform fakes of the scheduler/IPC tests (fake_platform.h). */
 #include "fake_platform.h"
+#include "sched/ipc.h"
 #include <string.h>
 #include <vireo/ipc.h>
 #include <vireo/syscall.h>
@@ -143,4 +144,10 @@ void fake_vcpu_destroy(void *ctx, struct obj_ec *ec)
         v->live = false;
     ec->arch = 0;
     fake_vcpus_destroyed++;
+}
+
+void fake_object_dying(void *ctx, struct obj_header *obj)
+{
+    (void)ctx;
+    ipc_object_dying(obj);
 }

@@ -57,4 +57,8 @@ struct vireo_utcb *fake_utcb_of(const struct obj_ec *ec);
 enum vireo_status fake_vcpu_create(void *ctx, struct obj_ec *ec);
 void fake_vcpu_destroy(void *ctx, struct obj_ec *ec);
 
+/* The object layer's object_dying hook: what kernel/rt does, hand the
+ * object to the IPC layer so that waiters on it are woken. */
+void fake_object_dying(void *ctx, struct obj_header *obj);
+
 #endif

@@ -20,16 +20,10 @@ static struct mmu_model mmu;
 static struct obj_mmu_ops ops;
 static const struct obj_frame_range user[] = {{0x100, 8}};
 
-static void dying(void *ctx, struct obj_header *obj)
-{
-    (void)ctx;
-    ipc_object_dying(obj);
-}
-
 static void setup(void)
 {
     ops = mmu_model_ops;
-    ops.object_dying = dying;
+    ops.object_dying = fake_object_dying;
     mmu_model_init(&mmu, user, 1);
     CHECK_EQ_U64(obj_kernel_init(&k, mem, sizeof(mem), &ops, &mmu, user, 1), VIREO_OK);
     sched_reset();

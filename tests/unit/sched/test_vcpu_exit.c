@@ -53,16 +53,10 @@ static u64 pool_free_start;
 #define BADGE(cls) (0xb0000ull + (cls))
 #define MTD(cls)   (vireo_exit_default_mtd(cls) ^ VIREO_MTD(DR0_3)) /* not the default */
 
-static void dying(void *ctx, struct obj_header *obj)
-{
-    (void)ctx;
-    ipc_object_dying(obj);
-}
-
 static void setup(void)
 {
     ops = mmu_model_ops;
-    ops.object_dying = dying;
+    ops.object_dying = fake_object_dying;
     ops.vcpu_create = fake_vcpu_create;
     ops.vcpu_destroy = fake_vcpu_destroy;
     mmu_model_init(&mmu, user, 1);
