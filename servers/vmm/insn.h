@@ -29,6 +29,12 @@ bool insn_decode(struct exit_ctx *x, struct insn *out);
 /* The exiting instruction's length: the exit's, or decoded. 0: the
  * instruction could not be fetched (see insn_decode: something was
  * injected or the VM stopped). */
-u64 insn_length(struct exit_ctx *x);
+static inline u64 insn_length(struct exit_ctx *x)
+{
+    if (x->s->insn_len)
+        return x->s->insn_len;
+    struct insn in;
+    return insn_decode(x, &in) ? in.zi.length : 0;
+}
 
 #endif

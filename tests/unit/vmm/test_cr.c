@@ -574,14 +574,6 @@ static void test_decode(void)
 
 /* ---- PAE paging: the PDPTEs ---- */
 
-static u32 phys_bits(void)
-{
-    if (cpuid_guest(0x80000000u, 0).eax < 0x80000008u)
-        return 36;
-    u32 b = cpuid_guest(0x80000008u, 0).eax & 0xff;
-    return b < 52 ? b : 52;
-}
-
 #define PDPT 0x3000u
 static const u64 pdpt[4] = {0x10000 | PTE_P, 0x11000 | PTE_P | PTE_PWT | PTE_PCD, 0,
                             0x7ffff000ull | PTE_P | 7u << 9};
@@ -661,7 +653,7 @@ static void test_pdptes(void)
 
     /* A present PDPTE with a reserved bit (2:1, 8:5, at or above the
      * physical-address width): #GP, nothing loaded. Not present: fine. */
-    const unsigned rsvd[] = {1, 2, 5, 8, phys_bits(), 63};
+    const unsigned rsvd[] = {1, 2, 5, 8, cpuid_phys_bits(), 63};
     for (unsigned i = 0; i < sizeof(rsvd) / sizeof(rsvd[0]); i++) {
         pae_state();
         fake_put64(PDPT + 8 * 3, pdpt[3] | 1ull << rsvd[i]);

@@ -115,14 +115,6 @@ static void check_gp(u32 msr, u64 v)
         fprintf(stderr, "  MSR %#x value %#llx: no #GP\n", msr, (unsigned long long)v);
 }
 
-static u32 phys_bits(void)
-{
-    if (cpuid_guest(0x80000000u, 0).eax < 0x80000008u)
-        return 36;
-    u32 b = cpuid_guest(0x80000008u, 0).eax & 0xff;
-    return b < 52 ? b : 52;
-}
-
 #define NONCANON 0x0000800000000000ull
 #define CANON_HI 0xffff800000000000ull
 
@@ -286,13 +278,13 @@ static void test_vmm_held(void)
     /* Variable ranges 0x200-0x20f: PHYSBASE (type 7:0, 11:8 reserved) and
      * PHYSMASK (10:0 reserved, V = bit 11), bits at and above the physical
      * width reserved in both. */
-    u64 top = (1ull << phys_bits()) - 1;
+    u64 top = (1ull << cpuid_phys_bits()) - 1;
     for (u32 i = 0; i < 16; i++) {
         u32 msr = 0x200 + i;
         u64 v = (i & 1) ? ((top & ~0xfffull) | 0x800) : ((top & ~0xfffull) | 6);
         check_rw(msr, v, 0);
         CHECK_EQ_U64(m.mtrr_var[i], v);
-        check_gp(msr, v | 1ull << phys_bits());
+        check_gp(msr, v | 1ull << cpuid_phys_bits());
         check_gp(msr, v | 1ull << 63);
         if (i & 1) {
             check_gp(msr, v | 1);

@@ -125,11 +125,3 @@ bool insn_decode(struct exit_ctx *x, struct insn *out)
     *out = fake_insn;
     return true;
 }
-
-u64 insn_length(struct exit_ctx *x)
-{
-    if (x->s->insn_len)
-        return x->s->insn_len;
-    struct insn in;
-    return insn_decode(x, &in) ? in.zi.length : 0;
-}
