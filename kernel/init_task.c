@@ -12,6 +12,7 @@
 #include "rt/runtime.h"
 #include "stop.h"
 #include "syscall.h"
+#include "x86/apic.h"
 #include "x86/ec_context.h"
 #include <string.h>
 #include <vireo/elf64.h>
@@ -175,6 +176,7 @@ void init_task_start(const struct vireo_boot_info *boot, enum vireo_virt_kind vi
     info->utcb_addr = VIREO_INIT_UTCB_ADDR;
     info->cpu_count = 1;
     info->virt = virt;
+    info->tsc_khz = (u32)tsc_khz();
     map_module(pml4, VIREO_INIT_DTB_ADDR, boot->dtb_phys, boot->dtb_size);
     map_modules(pml4, boot, info);
 

@@ -47,7 +47,7 @@ struct vireo_init_info {
     u32 cpu_count;
     u32 virt;         /* enum vireo_virt_kind: what the kernel detected */
     u32 module_count; /* entries of modules[] in use */
-    u32 reserved;
+    u32 tsc_khz;      /* the TSC's rate as the kernel measured it; 0: unknown */
     struct vireo_init_module modules[VIREO_INIT_MAX_MODULES];
 };
 VIREO_ABI_OFFSET(struct vireo_init_info, module_count, 40);

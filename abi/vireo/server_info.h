@@ -123,9 +123,9 @@ struct vireo_server_info {
     u32 id;           /* 1.. in /servers order; the badge of its portals */
     u32 restarts;     /* 0 on the first run, +1 on every restart */
     u32 max_restarts; /* from the description */
-    u32 reserved0;
-    u64 arg;       /* the node's `arg`, 0 without one */
-    u64 utcb_addr; /* VIREO_SERVER_UTCB_ADDR */
+    u32 tsc_khz;      /* the TSC's rate in kHz (the kernel's measure); 0: unknown */
+    u64 arg;          /* the node's `arg`, 0 without one */
+    u64 utcb_addr;    /* VIREO_SERVER_UTCB_ADDR */
     u64 stack_top, stack_size;
     u64 heap_addr, heap_size;     /* bytes; heap_size may be 0 */
     u64 shared_addr, shared_size; /* bytes; 0 without shared-memory-kib */

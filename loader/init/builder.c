@@ -131,6 +131,7 @@ static void fill_info(struct init_ctx *c, const struct server_rt *r, struct vire
         .id = r->id,
         .restarts = r->rec.restarts,
         .max_restarts = d->max_restarts,
+        .tsc_khz = c->info->tsc_khz,
         .arg = d->arg,
         .utcb_addr = VIREO_SERVER_UTCB_ADDR,
         .stack_top = VIREO_SERVER_STACK_TOP,
