@@ -33,8 +33,11 @@
  *     DELEGATE_INTO (it creates the vCPUs, their SCs and the exit portals
  *     there, all charged to the VM's quota but the portals);
  *   - the VM's RAM read-write at VIREO_SERVER_GUEST_RAM_ADDR: the same
- *     frames as guest-physical [0, ram_size), which the VM PD maps except
- *     the legacy hole [hole_start, hole_end) (left unmapped: accesses exit);
+ *     frames as guest-physical [0, ram_size);
+ *   - the RAM's memory capability at VIREO_SERVER_SEL_VM_RAM (RWX and
+ *     DELEGATE): the VMM maps it into the VM PD itself, except the legacy
+ *     hole [hole_start, hole_end) (left unmapped: accesses exit), and may
+ *     unmap and map parts again (servers/vmm/ram_map.h);
  *   - a copy of the guest kernel and each module read-only from
  *     VIREO_SERVER_GUEST_FILES_ADDR, page-aligned, in that order;
  *   - the rest of struct vireo_vm_info below (has_vm = 1).
@@ -68,6 +71,7 @@
 #define VIREO_SERVER_SEL_SHARED  49u
 #define VIREO_SERVER_SEL_VM_PD   50u
 #define VIREO_SERVER_SEL_CONSOLE 51u
+#define VIREO_SERVER_SEL_VM_RAM  52u
 
 /* A VM's limits (abi/bindings.md, /vms). */
 #define VIREO_VM_MAX_MODULES 8u

@@ -207,9 +207,13 @@ static bool give_own_caps(struct init_ctx *c, struct server_rt *r, char *why, si
             sys_delegate(r->pd, vireo_crd(VIREO_CRD_OBJ, 0, r->fault_pt), 0, 0, VIREO_SEL_FAULT_PT),
             "delegating the fault portal", why, why_size))
         return false;
-    if (d->own_pd && !step(sys_delegate(r->pd, vireo_crd(VIREO_CRD_OBJ, VIREO_PD_CREATE, r->pd), 0,
-                                        0, VIREO_SERVER_SEL_OWN_PD),
-                           "delegating its own PD", why, why_size))
+    /* DELEGATE_INTO too: a server may copy its own capabilities into its
+     * own space with fewer rights or pages (a VMM's RAM chunks). */
+    if (d->own_pd &&
+        !step(sys_delegate(
+                  r->pd, vireo_crd(VIREO_CRD_OBJ, VIREO_PD_CREATE | VIREO_PD_DELEGATE_INTO, r->pd),
+                  0, 0, VIREO_SERVER_SEL_OWN_PD),
+              "delegating its own PD", why, why_size))
         return false;
     if (d->console_input &&
         !step(sys_delegate(r->pd, vireo_crd(VIREO_CRD_OBJ, VIREO_SM_DOWN, VIREO_INIT_SEL_CONSOLE),

@@ -131,15 +131,6 @@ bool vm_build(struct init_ctx *c, struct server_rt *r, char *why, size_t why_siz
     if (!step(sys_create_pd(r->vm_pd, VIREO_INIT_SEL_PD, vm->quota, VIREO_PD_VM, console_name),
               "creating the VM's PD", why, why_size))
         return false;
-    /* Guest-physical RAM: everything but the hole, executable. */
-    u64 hole_first = HOLE_START / PAGE, hole_end = HOLE_END / PAGE;
-    u64 rwx = VIREO_MEM_RWX;
-    if (!step(sys_delegate(r->vm_pd, vireo_crd(VIREO_CRD_MEM, rwx, r->vm_ram), 0, hole_first, 0),
-              "mapping the VM's low RAM", why, why_size) ||
-        (ram > hole_end && !step(sys_delegate(r->vm_pd, vireo_crd(VIREO_CRD_MEM, rwx, r->vm_ram),
-                                              hole_end, ram - hole_end, hole_end),
-                                 "mapping the VM's RAM", why, why_size)))
-        return false;
     /* The VMM's view: the same frames, and the files read-only. */
     if (!step(sys_delegate(r->pd, vireo_crd(VIREO_CRD_MEM, VIREO_MEM_R | VIREO_MEM_W, r->vm_ram), 0,
                            ram, VIREO_SERVER_GUEST_RAM_ADDR / PAGE),
@@ -151,7 +142,12 @@ bool vm_build(struct init_ctx *c, struct server_rt *r, char *why, size_t why_siz
                   r->pd,
                   vireo_crd(VIREO_CRD_OBJ, VIREO_PD_CREATE | VIREO_PD_DELEGATE_INTO, r->vm_pd), 0,
                   0, VIREO_SERVER_SEL_VM_PD),
-              "delegating the VM's PD", why, why_size))
+              "delegating the VM's PD", why, why_size) ||
+        /* Guest-physical RAM: the VMM maps it into the VM (servers/vmm/ram_map.h). */
+        !step(sys_delegate(
+                  r->pd, vireo_crd(VIREO_CRD_OBJ, VIREO_RIGHT_DELEGATE | VIREO_MEM_RWX, r->vm_ram),
+                  0, ram, VIREO_SERVER_SEL_VM_RAM),
+              "delegating the VM's RAM", why, why_size))
         return false;
     return true;
 }

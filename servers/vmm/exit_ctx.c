@@ -47,6 +47,13 @@ void exit_reinject_vectoring(struct exit_ctx *x)
     struct vireo_vcpu_state *s = x->s;
     if (!VIREO_GET(VMX_INTR_INFO, VALID, s->vect_info))
         return;
+    u32 type = (u32)VIREO_GET(VMX_INTR_INFO, TYPE, s->vect_info);
+    bool soft = type == VMX_EVENT_SW_INTR || type == VMX_EVENT_SW_EXCEPTION ||
+                type == VMX_EVENT_PRIV_SW_EXCEPTION;
+    /* A software event without its instruction's length (AMD-V without
+     * next-RIP): RIP is still at the INT n / INT3 / INTO, which runs again. */
+    if (soft && !s->insn_len)
+        return;
     s->inj_info = s->vect_info & ~(u32)VIREO_MASK(VMX_INTR_INFO, NMI_UNBLOCKED);
     s->inj_error = s->vect_error;
     s->inj_len = s->insn_len; /* software events: the instruction's length */

@@ -8,10 +8,14 @@
 
 #include "vm.h"
 
+struct lapic;
+
 struct exit_ctx {
     struct vm *vm;
     struct vireo_vcpu_state *s;
-    u64 changed; /* the reply's MTD */
+    u64 changed;         /* the reply's MTD */
+    struct lapic *lapic; /* the vCPU's local APIC (NULL in host tests that need none) */
+    u64 tsc_offset;      /* guest TSC = host TSC + tsc_offset */
 };
 
 /* The instruction at RIP (len bytes) was emulated: RIP moves past it,

@@ -5,6 +5,7 @@
 
 #include "mb1_boot.h"
 #include "fuzz.h"
+#include "lapic.h"
 #include "msr.h"
 #include "vm.h"
 #include <vireo/utcb.h>
@@ -13,8 +14,12 @@ struct vcpu_ctx {
     struct vm *vm;
     struct mb1_boot boot; /* the guest's start (STARTUP) */
     struct msr_state msrs;
-    u32 handled;  /* exits handled (the crash test counts them) */
-    bool fuzzing; /* the reply fuzzer is on (fuzz.h) */
+    struct lapic lapic;
+    u64 tsc_offset;          /* the guest's, as last set */
+    volatile u64 timer_next; /* guest TSC of the APIC's next event (main thread recalls) */
+    volatile bool halted;    /* waiting in HLT: no recall needed */
+    u32 handled;             /* exits handled (the crash test counts them) */
+    bool fuzzing;            /* the reply fuzzer is on (fuzz.h) */
     struct fuzz fuzz;
 };
 

@@ -17,6 +17,7 @@
 #include "exits.h"
 #include "fuzz.h"
 #include "mb1_boot.h"
+#include "ram_map.h"
 #include "vm.h"
 
 #define HANDLER_STACK (32u * 1024)
@@ -55,6 +56,20 @@ void *vm_ram(struct vm *v, u64 gpa, u64 len)
     if (!guest_range_ok(v->ram_size, gpa, len) || (gpa < c->hole_end && gpa + len > c->hole_start))
         return NULL;
     return v->ram + gpa;
+}
+
+/* Microseconds until the APIC's next event (0: due), VIREO_TIMEOUT_NEVER
+ * for none or while the vCPU waits in HLT (it wakes itself). */
+static u64 timer_wait_us(void)
+{
+    u64 next = vcpu.timer_next;
+    if (next == LAPIC_NO_EVENT || vcpu.halted)
+        return VIREO_TIMEOUT_NEVER;
+    u32 lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    u64 now = ((u64)hi << 32 | lo) + vcpu.tsc_offset;
+    u64 khz = vm.info->tsc_khz ? vm.info->tsc_khz : 1000000;
+    return next > now ? (next - now) * 1000 / khz : 0;
 }
 
 static void handler_entry(void)
@@ -161,9 +176,14 @@ int main(void)
     u64 own = info->own_pd_sel;
     struct vireo_utcb *handler_utcb;
     check(sys_create_sm(VMM_SEL_DONE_SM, own, 0), "creating its semaphore");
+    check(sys_create_sm(VMM_SEL_WAKE_SM, own, 0), "creating the HLT semaphore");
+    vcpu.timer_next = LAPIC_NO_EVENT;
     check(thread_create(own, VMM_SEL_HANDLER_EC, handler_entry, HANDLER_STACK, &handler_utcb),
           "creating the exit handler");
     make_portals(own);
+    char why[160];
+    if (!ram_map_all(&vm, why, sizeof(why)))
+        user_fatal("%s: %s\n", vm.cfg->name, why);
     check(sys_create_ec(VMM_SEL_VCPU, vm.cfg->vm_pd_sel, VMM_VM_SEL_EXIT_BASE, 0, 0, VIREO_EC_VCPU),
           "creating the vCPU");
     printf("%s: %llu MiB, guest %s at %#x%s%s, %s\n", vm.cfg->name,
@@ -179,13 +199,16 @@ int main(void)
     /* Only vm_ended counts: vm.end may be set for a moment by a stop the
      * reply fuzzer turns into a reboot. */
     while (!vm.over) {
-        if (!recall_test) {
-            sys_sm_ctrl(VMM_SEL_DONE_SM, VIREO_SM_OP_DOWN, VIREO_TIMEOUT_NEVER);
-            continue;
-        }
-        if (sys_sm_ctrl(VMM_SEL_DONE_SM, VIREO_SM_OP_DOWN, VMM_RECALL_PERIOD_US) ==
-                VIREO_E_TIMEOUT &&
-            !vm.over && sys_ec_recall(VMM_SEL_VCPU) == VIREO_OK)
+        u64 timeout = recall_test ? VMM_RECALL_PERIOD_US : VIREO_TIMEOUT_NEVER;
+        u64 timer_us = timer_wait_us();
+        bool timer_first = timer_us < timeout;
+        if (timer_first)
+            timeout = timer_us;
+        if (sys_sm_ctrl(VMM_SEL_DONE_SM, VIREO_SM_OP_DOWN, timeout) != VIREO_E_TIMEOUT || vm.over)
+            continue; /* the VM ended, or the handler moved the timer: look again */
+        /* The APIC's timer is due while the guest runs: its interrupt goes
+         * in at the RECALL exit (events.h). */
+        if ((timer_first || recall_test) && !vcpu.halted && sys_ec_recall(VMM_SEL_VCPU) == VIREO_OK)
             recalls++;
     }
     if (info->arg & VMM_ARG_RECALL_TEST)

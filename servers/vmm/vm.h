@@ -31,7 +31,9 @@
 #define VMM_SEL_DONE_SM    101u /* the main thread waits on it */
 #define VMM_SEL_VCPU       102u /* the vCPU (in the VM PD) */
 #define VMM_SEL_VCPU_SC    103u
+#define VMM_SEL_WAKE_SM    104u /* the exit handler waits on it in HLT */
 #define VMM_SEL_PORTAL0    128u /* exit portals, one per class, created here */
+#define VMM_SEL_RAM_CHUNK0 256u /* guest-RAM chunks (ram_map.h), up to 64 */
 /* Where the exit portals sit in the VM PD's space (the vCPU's base). */
 #define VMM_VM_SEL_EXIT_BASE 0u
 
@@ -52,10 +54,13 @@ enum vm_end {
 struct vm {
     const struct vireo_server_info *info;
     const struct vireo_vm_info *cfg;
-    u8 *ram;      /* guest-physical 0 in the VMM's address space */
-    u64 ram_size; /* bytes */
-    u64 devices;  /* the device server's portal, or VIREO_SERVER_SEL_NONE */
-    u32 arch;     /* enum vireo_vcpu_arch, from the first exit */
+    u8 *ram;        /* guest-physical 0 in the VMM's address space */
+    u64 ram_size;   /* bytes */
+    u64 devices;    /* the device server's portal, or VIREO_SERVER_SEL_NONE */
+    u64 chunk_size; /* guest RAM is mapped in chunks of this many bytes (ram_map.h) */
+    u32 chunk_count;
+    u64 chunk_mapped; /* bit i: chunk i is mapped in the VM */
+    u32 arch;         /* enum vireo_vcpu_arch, from the first exit */
     enum vm_end end;
     volatile bool over; /* the vCPU is stopped (vm_ended): the main thread reports */
     u64 status;         /* the VMM's exit status: the guest's debug-exit value v, else per end */

@@ -108,6 +108,8 @@ const void *module_find(const struct vireo_init_info *info, const char *name, u6
 
 static struct system_desc sys_desc;
 static struct init_ctx c;
+/* What the kernel hands init; the builder copies tsc_khz into every server's info. */
+static const struct vireo_init_info init_info = {.magic = VIREO_INIT_MAGIC, .tsc_khz = 2100000};
 
 static const char *const names[] = {"echo", "client", "sharer"};
 
@@ -179,6 +181,7 @@ static void test_build_and_teardown(void)
     CHECK(obj_kernel_init(&k, pool_mem, sizeof(pool_mem), &mmu, NULL, ranges, 2) == VIREO_OK);
     describe();
     c.sys = &sys_desc;
+    c.info = &init_info;
     CHECK(builder_init(&c));
     CHECK_EQ_U64(c.frames.count, 2);
     CHECK_EQ_U64(c.frames.roots[1].pages, 4096);
@@ -210,7 +213,8 @@ static void test_build_and_teardown(void)
     CHECK_EQ_U64(cap_of(2, VIREO_SERVER_SEL_CALL0), call);
     CHECK_EQ_U64(cap_of(2, VIREO_SERVER_SEL_PEER0),
                  (u64)VIREO_CAP_PD << 8 | VIREO_PD_DELEGATE_INTO);
-    CHECK_EQ_U64(cap_of(2, VIREO_SERVER_SEL_OWN_PD), (u64)VIREO_CAP_PD << 8 | VIREO_PD_CREATE);
+    CHECK_EQ_U64(cap_of(2, VIREO_SERVER_SEL_OWN_PD),
+                 (u64)VIREO_CAP_PD << 8 | VIREO_PD_CREATE | VIREO_PD_DELEGATE_INTO);
     CHECK_EQ_U64(cap_of(2, VIREO_SERVER_SEL_SHARED),
                  (u64)VIREO_CAP_MEM << 8 | VIREO_MEM_R | VIREO_MEM_W | VIREO_RIGHT_DELEGATE);
     CHECK_EQ_U64(caps_in(2), 5);
