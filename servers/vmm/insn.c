@@ -29,7 +29,7 @@ bool insn_decode(struct exit_ctx *x, struct insn *out)
 {
     struct vireo_vcpu_state *s = x->s;
     u64 linear;
-    if (!ga_linear(x, VIREO_SEG_CS, s->rip, 1, &linear))
+    if (!ga_linear_for(x, VIREO_SEG_CS, s->rip, 1, GPT_FETCH, &linear))
         return false;
     /* Up to 15 bytes, but not past the end of RAM or into a page that
      * faults unless the instruction really extends there: fetch the

@@ -15,6 +15,7 @@
 
 static u8 mem[MEM];
 static unsigned reads, read_sizes; /* read_sizes: bit n set when a read of n bytes happened */
+static unsigned marks;             /* entries the walks changed */
 
 static bool rd(void *ctx, u64 gpa, u32 size, u64 *v)
 {
@@ -27,6 +28,33 @@ static bool rd(void *ctx, u64 gpa, u32 size, u64 *v)
     reads++;
     return true;
 }
+
+/* The compare-exchange of gpt_mem, on the buffer; a test may make the next
+ * one find the entry changed (another vCPU's write, done first). */
+static u64 race_gpa = ~0ull, race_value, race_toggle;
+static u32 race_count;
+static enum gpt_mark mark(void *ctx, u64 gpa, u32 size, u64 old, u64 bits)
+{
+    CHECK(ctx == mem);
+    CHECK(size == 4 || size == 8);
+    CHECK((gpa & (size - 1)) == 0);
+    if (gpa > MEM || size > MEM - gpa)
+        return GPT_NOT_RAM;
+    if (gpa == race_gpa && race_count) {
+        race_count--;
+        memcpy(mem + gpa, &race_value, size);
+        race_value ^= race_toggle;
+    }
+    u64 now = 0;
+    memcpy(&now, mem + gpa, size);
+    if (now != old)
+        return GPT_CHANGED;
+    now |= bits;
+    memcpy(mem + gpa, &now, size);
+    marks++;
+    return GPT_MARKED;
+}
+static const struct gpt_mem gmem = {.read = rd, .mark = mark, .ctx = mem};
 
 static void put32(u64 gpa, u32 v)
 {
@@ -46,7 +74,7 @@ struct res {
 static struct res tr(const struct gpt_regs *r, u64 la, u32 access)
 {
     struct res t = {.gpa = 0x5a5a5a5a, .pf = 0xdead};
-    t.r = gpt_translate(r, la, access, rd, mem, &t.gpa, &t.pf);
+    t.r = gpt_translate(r, la, access, &gmem, &t.gpa, &t.pf);
     return t;
 }
 
@@ -86,7 +114,7 @@ static const u32 all_access[] = {RD, WR, EX, URD, UWR, UEX};
 static void test_paging_off(void)
 {
     reads = 0;
-    struct gpt_regs r = {.cr0 = CR0_PE | CR0_ET};
+    struct gpt_regs r = {.cr0 = CR0_PE | CR0_ET, .phys_bits = 52};
     for (unsigned i = 0; i < sizeof(all_access) / sizeof(all_access[0]); i++) {
         /* Outside IA-32e mode linear addresses are 32 bits: they wrap. */
         EXPECT_OK(&r, 0x123456789ull, all_access[i], 0x23456789);
@@ -138,7 +166,7 @@ static void test_32bit(void)
     setup_32();
     read_sizes = 0;
     /* CR3's PWT/PCD (and ignored low bits) are no address bits. */
-    struct gpt_regs r = {.cr0 = CR0_PE | CR0_PG, .cr3 = P32_PD | 0x18 | 0x7};
+    struct gpt_regs r = {.cr0 = CR0_PE | CR0_PG, .cr3 = P32_PD | 0x18 | 0x7, .phys_bits = 52};
     struct gpt_regs wp = r, pse = r;
     wp.cr0 |= CR0_WP;
     pse.cr4 = CR4_PSE;
@@ -272,7 +300,8 @@ static void test_pae(void)
 {
     setup_pae();
     read_sizes = 0;
-    struct gpt_regs r = {.cr0 = CR0_PE | CR0_PG, .cr3 = PAE_PDPT | 0x18, .cr4 = CR4_PAE};
+    struct gpt_regs r = {
+        .cr0 = CR0_PE | CR0_PG, .cr3 = PAE_PDPT | 0x18, .cr4 = CR4_PAE, .phys_bits = 52};
     struct gpt_regs nxe = r;
     nxe.efer = EFER_NXE;
 
@@ -411,8 +440,11 @@ static void test_4level(void)
 {
     setup_4level();
     read_sizes = 0;
-    struct gpt_regs r = {
-        .cr0 = CR0_PE | CR0_PG, .cr3 = L4_PML4 | 0x18, .cr4 = CR4_PAE, .efer = EFER_LME | EFER_LMA};
+    struct gpt_regs r = {.cr0 = CR0_PE | CR0_PG,
+                         .cr3 = L4_PML4 | 0x18,
+                         .cr4 = CR4_PAE,
+                         .efer = EFER_LME | EFER_LMA,
+                         .phys_bits = 52};
     struct gpt_regs nxe = r, wp = r, smep = r, smap = r;
     nxe.efer |= EFER_NXE;
     wp.cr0 |= CR0_WP;
@@ -544,11 +576,249 @@ static void test_4level(void)
     CHECK_EQ_U64(read_sizes, 1u << 8);
 }
 
+/* ---- Accessed and Dirty ---- */
+
+static u64 get64(u64 gpa)
+{
+    u64 v;
+    memcpy(&v, mem + gpa, 8);
+    return v;
+}
+static u32 get32(u64 gpa)
+{
+    u32 v;
+    memcpy(&v, mem + gpa, 4);
+    return v;
+}
+
+#define AD (PTE_A | PTE_D)
+
+static void test_accessed_dirty(void)
+{
+    /* 4-level, 4 KiB: a read sets A at every level and no D; a write sets
+     * D in the PTE only. */
+    setup_4level();
+    struct gpt_regs r = {.cr0 = CR0_PE | CR0_PG,
+                         .cr3 = L4_PML4,
+                         .cr4 = CR4_PAE,
+                         .efer = EFER_LME | EFER_LMA,
+                         .phys_bits = 52};
+    const u64 la = la4(256, 0, 0, 1, 0x10);
+    const u64 slots[] = {L4_PML4 + 256 * 8, L4_PDPT, L4_PD, L4_PT + 1 * 8};
+    marks = 0;
+    EXPECT_OK(&r, la, RD, 0x000ffffffffff010ull);
+    CHECK_EQ_U64(marks, 4);
+    for (unsigned i = 0; i < 4; i++)
+        CHECK_EQ_U64(get64(slots[i]) & AD, PTE_A);
+    marks = 0;
+    EXPECT_OK(&r, la, RD, 0x000ffffffffff010ull);
+    CHECK_EQ_U64(marks, 0); /* already set: no write */
+    EXPECT_OK(&r, la, UWR, 0x000ffffffffff010ull);
+    CHECK_EQ_U64(marks, 1);
+    CHECK_EQ_U64(get64(L4_PT + 1 * 8) & AD, AD);
+    for (unsigned i = 0; i < 3; i++)
+        CHECK_EQ_U64(get64(slots[i]) & AD, PTE_A);
+    /* The other bits are kept. */
+    CHECK_EQ_U64(get64(L4_PT + 1 * 8), 0x000ffffffffff000ull | PTE_P | PTE_W | PTE_U | AD);
+
+    /* A 2 MiB and a 1 GiB page: D in the PDE / PDPTE that maps it. */
+    EXPECT_OK(&r, L4_BASE + 0x200000, WR, 0x123400000ull);
+    CHECK_EQ_U64(get64(L4_PD + 1 * 8) & AD, AD);
+    EXPECT_OK(&r, L4_BASE + 0x40000000ull, WR, 0x4000000000ull);
+    CHECK_EQ_U64(get64(L4_PDPT + 1 * 8) & AD, AD);
+    CHECK_EQ_U64(get64(L4_PML4 + 256 * 8) & AD, PTE_A);
+
+    /* A walk that faults changes nothing: not present at the PTE, a write
+     * to a read-only page, a reserved bit. */
+    setup_4level();
+    marks = 0;
+    struct gpt_regs wp = r;
+    wp.cr0 |= CR0_WP;
+    EXPECT_PF(&r, la4(256, 0, 0, 2, 0), RD, 0);
+    EXPECT_PF(&wp, la4(256, 0, 0, 3, 0), WR, PF_P | PF_W);
+    EXPECT_PF(&r, la4(258, 0, 0, 1, 0), RD, PF_P | PF_RSVD);
+    CHECK_EQ_U64(marks, 0);
+    CHECK_EQ_U64(get64(L4_PML4 + 256 * 8) & AD, 0);
+
+    /* 32-bit paging: 4-byte compare-exchanges on the PDE and PTE; a 4 MiB
+     * page's PDE takes D. */
+    setup_32();
+    struct gpt_regs r32 = {.cr0 = CR0_PE | CR0_PG, .cr3 = P32_PD, .phys_bits = 40};
+    EXPECT_OK(&r32, 0x00401234, WR, 0x00abc234);
+    CHECK_EQ_U64(get32(P32_PD + 1 * 4) & AD, PTE_A);
+    CHECK_EQ_U64(get32(0x2000 + 1 * 4) & AD, AD);
+    CHECK_EQ_U64(get32(0x2000 + 1 * 4 + 4),
+                 0x00abd000 | PTE_P | PTE_U); /* the next PTE: untouched */
+    r32.cr4 = CR4_PSE;
+    EXPECT_OK(&r32, 0x00812345, RD, 0x00c12345);
+    CHECK_EQ_U64(get32(P32_PD + 2 * 4) & AD, PTE_A);
+    EXPECT_OK(&r32, 0x00812345, WR, 0x00c12345);
+    CHECK_EQ_U64(get32(P32_PD + 2 * 4) & AD, AD);
+
+    /* PAE: PDPTEs have no A bit (bits 8:5 are reserved there). */
+    setup_pae();
+    struct gpt_regs pae = {
+        .cr0 = CR0_PE | CR0_PG, .cr3 = PAE_PDPT, .cr4 = CR4_PAE, .phys_bits = 52};
+    EXPECT_OK(&pae, 0x1234, WR, 0x000ffffffabcd234ull);
+    CHECK_EQ_U64(get64(PAE_PDPT), 0x6000 | PTE_P | PTE_PWT | PTE_PCD);
+    CHECK_EQ_U64(get64(0x6000) & AD, PTE_A);
+    CHECK_EQ_U64(get64(0x9000 + 1 * 8) & AD, AD);
+}
+
+/* Another vCPU changes an entry between the walk's read and its
+ * compare-exchange: the walk starts again and uses the new entry. */
+static void test_races(void)
+{
+    setup_4level();
+    struct gpt_regs r = {.cr0 = CR0_PE | CR0_PG,
+                         .cr3 = L4_PML4,
+                         .cr4 = CR4_PAE,
+                         .efer = EFER_LME | EFER_LMA,
+                         .phys_bits = 52};
+    const u64 la = la4(256, 0, 0, 1, 0x20);
+    race_gpa = L4_PT + 1 * 8;
+    race_value = 0x00777000 | PTE_P | PTE_W | PTE_U;
+    race_count = 1;
+    EXPECT_OK(&r, la, WR, 0x00777020);
+    CHECK_EQ_U64(get64(race_gpa), race_value | AD);
+    /* ... or now not present: #PF, and the new entry stays as written. */
+    race_value = 0x00777000 | PTE_W;
+    race_count = 1;
+    put64(race_gpa, 0x00888000 | PTE_P | PTE_W | PTE_U);
+    EXPECT_PF(&r, la, WR, PF_W);
+    CHECK_EQ_U64(get64(race_gpa), race_value);
+    /* An entry that changes at every walk: GPT_BUSY after GPT_MAX_WALKS. */
+    put64(race_gpa, 0x00888000 | PTE_P | PTE_W | PTE_U);
+    race_value = 0x00888000 | PTE_P | PTE_W | PTE_U | 1u << 9; /* an ignored bit flips */
+    race_toggle = 1u << 9;
+    race_count = ~0u;
+    struct res t = tr(&r, la, WR);
+    CHECK_EQ_U64(t.r, GPT_BUSY);
+    CHECK_EQ_U64(~0u - race_count, GPT_MAX_WALKS);
+    race_count = 0;
+    race_toggle = 0;
+    race_gpa = ~0ull;
+}
+
+/* MAXPHYADDR: entry address bits from it to 51 are reserved, at every
+ * level and in every mode. */
+static void test_phys_bits(void)
+{
+    setup_4level();
+    struct gpt_regs r = {.cr0 = CR0_PE | CR0_PG,
+                         .cr3 = L4_PML4,
+                         .cr4 = CR4_PAE,
+                         .efer = EFER_LME | EFER_LMA,
+                         .phys_bits = 40};
+    const u64 all = PTE_P | PTE_W | PTE_U;
+    put64(L4_PT + 8 * 8, (1ull << 39) | all);
+    EXPECT_OK(&r, la4(256, 0, 0, 8, 0x8), RD, (1ull << 39) | 8);
+    for (unsigned b = 40; b < 52; b++) {
+        put64(L4_PT + 8 * 8, (1ull << b) | all);
+        EXPECT_PF(&r, la4(256, 0, 0, 8, 0), UWR, PF_P | PF_W | PF_U | PF_RSVD);
+    }
+    /* A PML4E and a PDE with a table address beyond MAXPHYADDR. */
+    put64(L4_PML4 + 264 * 8, (1ull << 45) | L4_PDPT | all);
+    EXPECT_PF(&r, la4(264, 0, 0, 1, 0), RD, PF_P | PF_RSVD);
+    put64(L4_PD + 4 * 8, (1ull << 40) | L4_PT | all);
+    EXPECT_PF(&r, L4_BASE + 4 * 0x200000ull, RD, PF_P | PF_RSVD);
+    /* 52 bits: nothing of that kind is reserved (the walk of test_4level). */
+    r.phys_bits = 52;
+    put64(L4_PT + 8 * 8, (1ull << 51) | all);
+    EXPECT_OK(&r, la4(256, 0, 0, 8, 0), RD, 1ull << 51);
+
+    /* PAE: PTEs and PDPTEs from memory. */
+    setup_pae();
+    struct gpt_regs pae = {
+        .cr0 = CR0_PE | CR0_PG, .cr3 = PAE_PDPT, .cr4 = CR4_PAE, .phys_bits = 36};
+    put64(0x9000 + 8 * 8, (1ull << 35) | PTE_P);
+    EXPECT_OK(&pae, 0x8000, RD, 1ull << 35);
+    put64(0x9000 + 8 * 8, (1ull << 36) | PTE_P);
+    EXPECT_PF(&pae, 0x8000, RD, PF_P | PF_RSVD);
+    put64(PAE_PDPT + 2 * 8, (1ull << 38) | 0x7000 | PTE_P);
+    EXPECT_PF(&pae, 0x80000000, WR, PF_P | PF_W | PF_RSVD);
+
+    /* 32-bit paging, PSE-36: bits 20:13 are address bits 39:32, those
+     * from MAXPHYADDR up reserved. */
+    setup_32();
+    struct gpt_regs p32 = {.cr0 = CR0_PE | CR0_PG, .cr3 = P32_PD, .cr4 = CR4_PSE, .phys_bits = 36};
+    put32(P32_PD + 9 * 4, 0x00c00000u | (0x8u << 13) | PTE_P | PTE_PS);
+    EXPECT_OK(&p32, 0x02400010, RD, 0x800c00010ull);
+    put32(P32_PD + 9 * 4, 0x00c00000u | (0x10u << 13) | PTE_P | PTE_PS);
+    EXPECT_PF(&p32, 0x02400010, RD, PF_P | PF_RSVD);
+    p32.phys_bits = 46; /* PSE-36 reaches 40 bits at most: all of 20:13 are address */
+    put32(P32_PD + 9 * 4, 0x00c00000u | (0x80u << 13) | PTE_P | PTE_PS);
+    EXPECT_OK(&p32, 0x02400010, RD, 0x8000c00010ull);
+}
+
+/* SMAP with RFLAGS.AC (explicit accesses) and implicit supervisor
+ * accesses (AC does not help; U/S of the error code is 0 even at CPL 3). */
+static void test_smap_ac(void)
+{
+    setup_4level();
+    struct gpt_regs r = {.cr0 = CR0_PE | CR0_PG,
+                         .cr3 = L4_PML4,
+                         .cr4 = CR4_PAE | CR4_SMAP,
+                         .efer = EFER_LME | EFER_LMA,
+                         .phys_bits = 52};
+    struct gpt_regs ac = r, ac_wp = r;
+    ac.rflags = ac_wp.rflags = RFLAGS_AC;
+    ac_wp.cr0 |= CR0_WP;
+    const u64 user = la4(256, 0, 0, 1, 0x70), ro = la4(256, 0, 0, 3, 0x70),
+              sup = la4(256, 0, 0, 4, 0x70);
+    const u32 IMP = GPT_IMPLICIT;
+    EXPECT_PF(&r, user, RD, PF_P);
+    EXPECT_OK(&ac, user, RD, 0x000ffffffffff070ull);
+    EXPECT_OK(&ac, user, WR, 0x000ffffffffff070ull);
+    EXPECT_PF(&ac, user, RD | IMP, PF_P);
+    EXPECT_PF(&ac, user, WR | IMP, PF_P | PF_W);
+    EXPECT_PF(&ac, user, URD | IMP, PF_P); /* implicit at CPL 3: a supervisor access */
+    EXPECT_PF(&r, user, UWR | IMP, PF_P | PF_W);
+    EXPECT_OK(&ac, user, URD, 0x000ffffffffff070ull);
+    /* A read-only user page with AC: WP decides, as without SMAP. */
+    EXPECT_OK(&ac, ro, WR, 0x00aab070);
+    EXPECT_PF(&ac_wp, ro, WR, PF_P | PF_W);
+    /* Supervisor pages: SMAP does not apply, implicit or not. */
+    EXPECT_OK(&r, sup, WR | IMP, 0x00aac070);
+    EXPECT_OK(&r, sup, URD | IMP, 0x00aac070);
+    /* Without SMAP an implicit access to a user page is fine. */
+    struct gpt_regs plain = r;
+    plain.cr4 &= ~CR4_SMAP;
+    EXPECT_OK(&plain, user, URD | IMP, 0x000ffffffffff070ull);
+    /* Fetches: SMAP never applies. */
+    EXPECT_OK(&r, user, EX, 0x000ffffffffff070ull);
+}
+
+/* PAE with the PDPTEs the CPU holds (VMX): the registers count, not
+ * memory; their reserved bits were checked when they were loaded. */
+static void test_pdpte_registers(void)
+{
+    setup_pae();
+    const u64 regs[4] = {0x7000 | PTE_P, 0, 0x6000 | PTE_P, 0x6000 | PTE_P | PTE_PWT};
+    struct gpt_regs r = {
+        .cr0 = CR0_PE | CR0_PG, .cr3 = PAE_PDPT, .cr4 = CR4_PAE, .pdpte = regs, .phys_bits = 52};
+    /* PDPTE 0 from the register: PD 0x7000 (memory says 0x6000), whose
+     * entry 1 is not present (0x6000's maps a 2 MiB page). */
+    EXPECT_OK(&r, 0x0000123, RD, 0x00aaa123);
+    EXPECT_PF(&r, 0x00201234, RD, 0);
+    EXPECT_PF(&r, 0x40000000, RD, 0);                     /* register 1: not present */
+    EXPECT_OK(&r, 0xc0001234, RD, 0x000ffffffabcd234ull); /* memory's PD is outside RAM */
+    EXPECT_OK(&r, 0x80001234, RD, 0x000ffffffabcd234ull);
+    /* Memory's PDPT is never read. */
+    memset(mem + PAE_PDPT, 0xff, 32);
+    EXPECT_OK(&r, 0x80001234, RD, 0x000ffffffabcd234ull);
+}
+
 int main(void)
 {
     test_paging_off();
     test_32bit();
     test_pae();
     test_4level();
+    test_accessed_dirty();
+    test_races();
+    test_phys_bits();
+    test_smap_ac();
+    test_pdpte_registers();
     return check_report("vmm_gpt");
 }
