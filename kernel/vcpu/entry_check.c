@@ -128,16 +128,6 @@ static u32 check_cr3(const struct vireo_vcpu_state *s, const struct entry_caps *
     return VIREO_CHECK_NONE;
 }
 
-/* XCR0 components with rules among them (SDM vol. 1 13.3, XSETBV). */
-#define XCR0_X87      (1ull << 0)
-#define XCR0_SSE      (1ull << 1)
-#define XCR0_AVX      (1ull << 2)
-#define XCR0_BNDREGS  (1ull << 3)
-#define XCR0_BNDCSR   (1ull << 4)
-#define XCR0_AVX512   (7ull << 5) /* opmask, ZMM_Hi256, Hi16_ZMM */
-#define XCR0_TILECFG  (1ull << 17)
-#define XCR0_TILEDATA (1ull << 18)
-
 static u32 check_xcr0(const struct vireo_vcpu_state *s, const struct entry_caps *caps,
                       const struct mode *m, u64 *detail, u32 *item)
 {

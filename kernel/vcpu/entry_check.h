@@ -19,7 +19,7 @@
 struct entry_caps {
     u64 cr4_valid;      /* CR4 bits this CPU supports (any other bit is reserved) */
     u64 efer_valid;     /* EFER bits this CPU supports */
-    u64 xcr0_valid;     /* XCR0 components this CPU supports (0: no XSAVE) */
+    u64 xcr0_valid;     /* XCR0 components a guest may have (1 without XSAVE) */
     u32 phys_bits;      /* physical-address width (CPUID 0x80000008 EAX[7:0]) */
     u32 activity_valid; /* bit n: enum vmx_activity n may be entered */
     u32 flags;          /* ENTRY_CAP_* below */

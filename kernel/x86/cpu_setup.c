@@ -1,5 +1,6 @@
 #include "cpu_setup.h"
 #include "layout.h"
+#include "xsave.h"
 #include "../log.h"
 #include <string.h>
 #include <x86/cpu.h>
@@ -51,6 +52,7 @@ void cpu_features_init(void)
         cpu_smap_enabled = true;
     }
     write_cr4(cr4);
+    xsave_init(); /* CR4.OSXSAVE and XCR0 */
     log_debug("kernel: cpu: SMEP %s, SMAP %s\n", cr4 & CR4_SMEP ? "on" : "off",
               cr4 & CR4_SMAP ? "on" : "off");
 }

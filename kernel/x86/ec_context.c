@@ -1,11 +1,15 @@
 #include "ec_context.h"
 #include "kernel_map.h"
 #include "percpu.h"
+#include "vcpu.h"
+#include "xsave.h"
 #include <string.h>
 #include <x86/cpu.h>
 
 _Static_assert(sizeof(struct ec_arch) <= OBJ_EC_ARCH_BYTES, "the x86 state fits the EC");
-_Static_assert(offsetof(struct obj_ec, arch_area) % 16 == 0, "FXSAVE needs 16-byte alignment");
+_Static_assert(offsetof(struct obj_ec, arch_area) % FXSAVE_ALIGN == 0,
+               "FXSAVE needs 16-byte alignment");
+_Static_assert(offsetof(struct vcpu, fpu) % XSAVE_ALIGN == 0, "XSAVE needs 64-byte alignment");
 
 /* Flags a user frame may carry; IF is always set. */
 #define USER_RFLAGS                                                                                \
@@ -18,15 +22,20 @@ static struct obj_ec *fpu_owner, *loaded;
 __attribute__((noreturn)) void frame_resume(struct cpu_frame *frame);
 __attribute__((noreturn)) void idle_enter(u64 stack_top, void (*fn)(void));
 
+static bool is_vcpu(const struct obj_ec *ec)
+{
+    return (ec->flags & VIREO_EC_VCPU) != 0;
+}
+
 void ec_context_fpu_reset(struct obj_ec *ec)
 {
-    struct ec_arch *a = (struct ec_arch *)ec->arch_area;
-    memset(a->fxsave, 0, sizeof(a->fxsave));
-    /* FXSAVE image of the reset state: FCW 0x37f, MXCSR 0x1f80. */
-    a->fxsave[0] = 0x7f;
-    a->fxsave[1] = 0x03;
-    a->fxsave[24] = 0x80;
-    a->fxsave[25] = 0x1f;
+    if (is_vcpu(ec)) {
+        struct vcpu *v = vcpu_of(ec);
+        xsave_vcpu_reset(v->fpu);
+        v->xcr0 = XCR0_X87; /* XCR0 after a reset */
+    } else {
+        xsave_fx_reset(((struct ec_arch *)ec->arch_area)->fxsave);
+    }
 }
 
 void ec_context_init(struct obj_ec *ec)
@@ -58,15 +67,20 @@ void ec_context_forget(struct obj_ec *ec)
 
 void ec_context_fpu_load(struct obj_ec *ec)
 {
-    if (fpu_owner == ec)
-        return;
-    if (fpu_owner) {
-        struct ec_arch *o = (struct ec_arch *)fpu_owner->arch_area;
-        __asm__ volatile("fxsave64 %0" : "=m"(o->fxsave));
+    if (fpu_owner != ec) {
+        if (fpu_owner && is_vcpu(fpu_owner))
+            xsave_vcpu_save(vcpu_of(fpu_owner)->fpu);
+        else if (fpu_owner)
+            xsave_fx_save(((struct ec_arch *)fpu_owner->arch_area)->fxsave);
+        if (is_vcpu(ec))
+            xsave_vcpu_load(vcpu_of(ec)->fpu);
+        else
+            xsave_fx_load(((struct ec_arch *)ec->arch_area)->fxsave);
+        fpu_owner = ec;
     }
-    struct ec_arch *a = (struct ec_arch *)ec->arch_area;
-    __asm__ volatile("fxrstor64 %0" ::"m"(a->fxsave));
-    fpu_owner = ec;
+    /* A guest's own XCR0 while it runs; a thread's is the host's, whatever
+     * guest ran last (xsave.h). */
+    xsave_set_xcr0(is_vcpu(ec) ? vcpu_of(ec)->xcr0 : XSAVE_HOST_XCR0);
 }
 
 void ec_context_fs_lost(void)

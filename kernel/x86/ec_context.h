@@ -1,16 +1,20 @@
 /* An EC's user state on x86: the register frame of its last kernel entry
- * and its FXSAVE area, kept in the EC's arch area (kernel/obj/objects.h).
- * The kernel keeps no stack for a blocked EC: an EC resumes by copying its
- * frame onto the per-CPU stack and leaving through SYSRET or IRETQ. */
+ * and its FXSAVE area, kept in the EC's arch area (kernel/obj/objects.h);
+ * a vCPU's FPU/SSE/AVX state is in its struct vcpu (XSAVE, xsave.h). An
+ * EC's FPU state goes into the registers when it resumes or enters, the
+ * previous owner's saved first. The kernel keeps no stack for a
+ * blocked EC: an EC resumes by copying its frame onto the per-CPU stack and
+ * leaving through SYSRET or IRETQ. */
 #ifndef KERNEL_X86_EC_CONTEXT_H
 #define KERNEL_X86_EC_CONTEXT_H
 
 #include "frame.h"
 #include "../obj/objects.h"
+#include <vireo/x86/xsave.h>
 
 struct ec_arch {
     struct cpu_frame frame;
-    u8 fxsave[512] __attribute__((aligned(16)));
+    u8 fxsave[XSAVE_LEGACY_BYTES] __attribute__((aligned(FXSAVE_ALIGN)));
 };
 
 static inline struct cpu_frame *ec_frame(struct obj_ec *ec)
@@ -21,9 +25,12 @@ static inline struct cpu_frame *ec_frame(struct obj_ec *ec)
 /* A new thread's state: at ip with %rsp = sp, every other register 0,
  * interrupts on, FPU/SSE in their reset state. */
 void ec_context_init(struct obj_ec *ec);
-/* FPU/SSE state in its reset state (a new thread's; a vCPU's at creation). */
+/* FPU/SSE/AVX state in its reset state (a new thread's; a vCPU's at
+ * creation, with XCR0 = 1). */
 void ec_context_fpu_reset(struct obj_ec *ec);
-/* ec's FPU/SSE state into the registers (a vCPU's, before it enters). */
+/* ec's FPU/SSE/AVX state into the registers, the previous owner's saved,
+ * and XCR0 set for ec: a vCPU's own (called just before it enters; the
+ * back ends never touch XCR0), a thread's the host's. */
 void ec_context_fpu_load(struct obj_ec *ec);
 /* Something (a VM exit) overwrote the FS base: reload it on the next
  * return to a thread. */

@@ -1,6 +1,7 @@
 /* What the CPU offers the VM-entry checks (kernel/vcpu/entry_check.h):
  * CPUID, and on VMX the capability MSRs. Runs once, on the boot CPU, after
  * the back end enabled VMX or SVM (so the VMX MSRs exist). */
+#include "xsave.h"
 #include "../vcpu/entry_check.h"
 #include <vireo/x86/cr.h>
 #include <vireo/x86/msr.h>
@@ -18,7 +19,6 @@
 #define EC_CPUID_1_EDX_FXSR     (1u << 24)
 #define EC_CPUID_1_EDX_SSE      (1u << 25)
 #define EC_CPUID_1_ECX_PCID     (1u << 17)
-#define EC_CPUID_1_ECX_XSAVE    (1u << 26)
 #define EC_CPUID_7_EBX_FSGSBASE (1u << 0)
 #define EC_CPUID_7_EBX_RTM      (1u << 11)
 #define EC_CPUID_7_ECX_UMIP     (1u << 2)
@@ -66,7 +66,7 @@ void entry_caps_probe(struct entry_caps *caps, enum vireo_vcpu_arch arch)
         cr4 |= CR4_OSXMMEXCPT;
     if (l1.ecx & EC_CPUID_1_ECX_PCID)
         cr4 |= CR4_PCIDE;
-    if (l1.ecx & EC_CPUID_1_ECX_XSAVE)
+    if (l1.ecx & CPUID_1_ECX_XSAVE)
         cr4 |= CR4_OSXSAVE;
     if (l7.ebx & EC_CPUID_7_EBX_FSGSBASE)
         cr4 |= CR4_FSGSBASE;
@@ -95,12 +95,9 @@ void entry_caps_probe(struct entry_caps *caps, enum vireo_vcpu_arch arch)
         efer |= EC_EFER_FFXSR;
     caps->efer_valid = efer;
 
-    /* XCR0: the user-state components CPUID leaf 0xd enumerates. */
-    caps->xcr0_valid = 0;
-    if ((l1.ecx & EC_CPUID_1_ECX_XSAVE) && max >= 0xd) {
-        struct cpuid_regs d = cpuid(0xd, 0);
-        caps->xcr0_valid = d.eax | (u64)d.edx << 32;
-    }
+    /* XCR0: the components the kernel switches for guests (XCR0_X87
+     * alone without XSAVE: the value every vCPU starts with). */
+    caps->xcr0_valid = xsave_vcpu_mask();
 
     caps->phys_bits = max_ext >= 0x80000008 ? cpuid(0x80000008, 0).eax & 0xff : 36;
 

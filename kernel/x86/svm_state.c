@@ -176,7 +176,7 @@ void svm_read(struct vcpu *v, u64 mtd, struct vireo_vcpu_state *s)
     if (HAS(EFER))
         s->efer = g->efer & ~EFER_SVME;
     if (HAS(XCR0))
-        s->xcr0 = 1; /* not switched yet: x87 only */
+        s->xcr0 = v->xcr0;
     if (HAS(DR7))
         s->dr7 = g->dr7, s->dr6 = g->dr6;
     if (HAS(DR0_3)) {
@@ -227,11 +227,6 @@ u32 svm_check(struct vcpu *v, const struct vireo_vcpu_state *next, u64 mtd, u64 
         *detail = next->actv_state;
         *item = VIREO_MTD_INTR_STATE_BIT;
         return VIREO_CHECK_ACTIVITY_INVALID;
-    }
-    if (HAS(XCR0) && next->xcr0 != 1) {
-        *detail = next->xcr0;
-        *item = VIREO_MTD_XCR0_BIT;
-        return VIREO_CHECK_XCR0_INVALID;
     }
     if (HAS(PENDING_DBG) && next->pending_dbg) {
         /* Only a pending single step can be given, as an injected #DB;
@@ -299,6 +294,8 @@ void svm_write(struct vcpu *v, u64 mtd, const struct vireo_vcpu_state *s)
         c->int_ctl = VIREO_SET(SVM_INT_CTL, V_TPR, c->int_ctl, s->cr8 & 0xf);
     if (HAS(EFER))
         g->efer = s->efer | EFER_SVME;
+    if (HAS(XCR0))
+        v->xcr0 = s->xcr0; /* XSETBV before the next entry (ec_context.c) */
     if (HAS(DR7))
         g->dr7 = s->dr7, g->dr6 = s->dr6;
     if (HAS(DR0_3)) {

@@ -7,10 +7,11 @@
  * A vCPU is an EC of a VM PD (VIREO_EC_VCPU). Its state lives in two pages
  * of kernel memory, paid from the VM PD's quota (VIREO_VCPU_QUOTA_BLOCKS):
  * this struct (one page, reached through the direct map) and the hardware
- * page (the VMCS or the VMCB). The EC's FPU/SSE state is its arch area's
- * FXSAVE image, switched like any EC's (ec_context.h): no part of the kernel
- * or of a server touches those registers, so the guest's stay live across
- * an exit and every server that handles it.
+ * page (the VMCS or the VMCB). Its FPU/SSE/AVX state is saved in fpu[]
+ * with XSAVE when another EC's goes in (ec_context.h, xsave.h); its XCR0 is
+ * loaded just before entry. Neither the kernel nor a server uses those
+ * registers (-mgeneral-regs-only), and servers run with XCR0 = x87|SSE, so
+ * they can neither read nor change what the guest left there.
  *
  * The flow: the scheduler reaches the vCPU (rt_exit -> vcpu_run); unless a
  * kernel-made exit is pending (STARTUP, RECALL, a failed reply) the back
@@ -45,6 +46,7 @@
 
 #ifndef __ASSEMBLER__
 
+#include "xsave.h"
 #include "../obj/objects.h"
 #include <vireo/status.h>
 #include <vireo/vmexit.h>
@@ -82,10 +84,14 @@ struct vcpu {
     u64 fail_check, fail_detail, fail_item, fail_raw;
 
     u64 tlb_gen; /* the VM PD's guest-physical generation this vCPU last flushed for */
-    u64 reserved1[3];
+    u64 xcr0;    /* the guest's XCR0 (the XCR0 item): in XCR0 while it runs */
+    u64 reserved1[2];
 
     /* The back end's own state; each back end checks that its struct fits. */
     u8 backend[VCPU_BACKEND_BYTES] __attribute__((aligned(64)));
+    /* The guest's FPU/SSE/AVX state while another EC's is in the
+     * registers (ec_context.c, xsave.h). */
+    u8 fpu[XSAVE_VCPU_BYTES] __attribute__((aligned(XSAVE_ALIGN)));
 };
 _Static_assert(sizeof(struct vcpu) <= 4096, "a vCPU's kernel state is one page");
 _Static_assert(__builtin_offsetof(struct vcpu, gpr) == 0, "entry stubs: gprs first");

@@ -310,7 +310,7 @@ void vmx_read(struct vcpu *v, u64 mtd, struct vireo_vcpu_state *s)
     if (mtd & MTD(EFER))
         s->efer = vmcs_get(VMCS_GUEST_EFER);
     if (mtd & MTD(XCR0))
-        s->xcr0 = 1; /* not switched: x87 only (docs/VMX.md) */
+        s->xcr0 = v->xcr0;
     if (mtd & MTD(DR7)) {
         s->dr7 = vmcs_get(VMCS_GUEST_DR7);
         s->dr6 = dr_read(v, 6);
@@ -399,9 +399,6 @@ u32 vmx_check(struct vcpu *v, const struct vireo_vcpu_state *n, u64 mtd, u64 *de
         if ((type == 9 || type == 11) && (n->cs.sel & 3) != VIREO_GET(SVM_ATTR, DPL, n->cs.ar))
             FAIL(SEG_INVALID, VIREO_SEG_CS, ITEM(CS_SS));
     }
-    /* XCR0 is not switched: only its value, x87 alone, stays (docs/VMX.md) */
-    if ((mtd & MTD(XCR0)) && n->xcr0 != 1)
-        FAIL(XCR0_INVALID, n->xcr0, ITEM(XCR0));
     /* DR0-3 are loaded with MOV DR, which must not fault */
     if (mtd & MTD(DR0_3)) {
         for (unsigned i = 0; i < 4; i++) {
@@ -509,7 +506,8 @@ void vmx_write(struct vcpu *v, u64 mtd, const struct vireo_vcpu_state *s)
                  vmx_ctl_update(c->entry_cap, c->entry, VIREO_BIT(VMX_ENTRY_CTL, IA32E_GUEST),
                                 (s->efer & EFER_LMA) ? VIREO_BIT(VMX_ENTRY_CTL, IA32E_GUEST) : 0));
     }
-    /* XCR0: check() let only the current value (1) through */
+    if (mtd & MTD(XCR0))
+        v->xcr0 = s->xcr0; /* XSETBV before the next entry (ec_context.c) */
     if (mtd & MTD(DR7)) {
         vmcs_put(VMCS_GUEST_DR7, s->dr7);
         dr_write(v, 6, s->dr6);

@@ -36,6 +36,24 @@
 #define CR4_SMAP       (1ull << 21)
 #define CR4_PKE        (1ull << 22)
 
+/* XCR0: the state components XSAVE manages (SDM vol. 1 13.3, CPUID 0xd). */
+#define XCR0_X87       (1ull << 0)
+#define XCR0_SSE       (1ull << 1)
+#define XCR0_AVX       (1ull << 2) /* YMM upper halves */
+#define XCR0_BNDREGS   (1ull << 3) /* MPX, with BNDCSR */
+#define XCR0_BNDCSR    (1ull << 4)
+#define XCR0_OPMASK    (1ull << 5) /* AVX-512, the three together */
+#define XCR0_ZMM_HI256 (1ull << 6)
+#define XCR0_HI16_ZMM  (1ull << 7)
+#define XCR0_PKRU      (1ull << 9)
+#define XCR0_TILECFG   (1ull << 17) /* AMX, with TILEDATA */
+#define XCR0_TILEDATA  (1ull << 18)
+#define XCR0_AVX512    (XCR0_OPMASK | XCR0_ZMM_HI256 | XCR0_HI16_ZMM)
+/* What Vireo offers guests, where the host has it: the kernel saves exactly
+ * these components of a vCPU (docs/VMX.md, "FPU"), the VMM lets XSETBV set
+ * no others (servers/vmm/xstate.h). */
+#define VIREO_XCR0_SUPPORTED (XCR0_X87 | XCR0_SSE | XCR0_AVX)
+
 #define RFLAGS_CF     (1ull << 0)
 #define RFLAGS_FIXED1 (1ull << 1)
 #define RFLAGS_PF     (1ull << 2)

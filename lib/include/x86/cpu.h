@@ -107,6 +107,9 @@ static inline void invlpg(u64 addr)
 #define CPUID_1_ECX_VMX                   (1u << 5)
 #define CPUID_1_ECX_SMX                   (1u << 6)
 #define CPUID_1_ECX_X2APIC                (1u << 21)
+#define CPUID_1_ECX_XSAVE                 (1u << 26)
+#define CPUID_1_ECX_OSXSAVE               (1u << 27) /* CR4.OSXSAVE, as the OS set it */
+#define CPUID_1_ECX_AVX                   (1u << 28)
 #define CPUID_1_ECX_RDRAND                (1u << 30)
 #define CPUID_1_EDX_APIC                  (1u << 9)
 #define CPUID_7_EBX_SMEP                  (1u << 7)
@@ -118,6 +121,18 @@ static inline void invlpg(u64 addr)
 #define CPUID_8000000A_EDX_NRIPS          (1u << 3)
 #define CPUID_8000000A_EDX_FLUSH_BY_ASID  (1u << 6)
 #define CPUID_8000000A_EDX_DECODE_ASSISTS (1u << 7)
+
+/* The extended control registers (#UD unless CR4.OSXSAVE): XCR0 is number 0. */
+static inline u64 xgetbv(u32 xcr)
+{
+    u32 lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(xcr));
+    return ((u64)hi << 32) | lo;
+}
+static inline void xsetbv(u32 xcr, u64 value)
+{
+    __asm__ volatile("xsetbv" ::"c"(xcr), "a"((u32)value), "d"((u32)(value >> 32)) : "memory");
+}
 
 /* Returns false when the hardware had no random number ready. */
 static inline bool rdrand64(u64 *out)
