@@ -10,8 +10,9 @@
  *   reply    msg[0] enum vireo_dev_status
  *            msg[1] value read (READ ops; all ones where nothing answers)
  *            msg[2] stop status (VIREO_DEV_STOP: end the VM with it)
- *            msg[3] n, the number of interrupt-line updates that follow
- *            msg[4 .. 4+n) line updates (VIREO_DEVLINE)
+ *            msg[3] flush-page request (VIREO_DEVFLUSH), 0 for none
+ *            msg[4] n, the number of interrupt-line updates that follow
+ *            msg[5 .. 5+n) line updates (VIREO_DEVLINE)
  *
  * Interrupt lines (device server calls the VMM's portal, for changes that
  * happen outside an access, such as UART input):
@@ -21,6 +22,13 @@
  *
  * Line updates carry the level after the change, in order; a PULSE is an
  * edge with no lasting level (an edge-triggered interrupt).
+ *
+ * A flush-page request (QEMU pc-testdev's port 0xe4) asks the VMM to make
+ * the guest's next access to that 4 KiB page exit to it once (unmap it
+ * from the nested page tables and map it again on the fault: what
+ * mprotect() does under KVM), so a test can make the hypervisor emulate an
+ * instruction that touches the page. The device server cannot change guest
+ * mappings itself; a VMM that ignores the word only loses that effect.
  */
 #ifndef VIREO_ABI_DEVPROTO_H
 #define VIREO_ABI_DEVPROTO_H
@@ -69,6 +77,13 @@ enum vireo_dev_line_kind {
     VIREO_LINE_PULSE = 2,
 };
 
+/* msg[3] of a reply: VALID set when a device asked for a page flush;
+ * PAGE is the guest-physical page number (address >> 12). */
+#define VIREO_DEVFLUSH_LAYOUT(X, p)                                                                \
+    X(p, VALID, 0, 1)                                                                              \
+    X(p, PAGE, 12, 52)
+VIREO_LAYOUT(VIREO_DEVFLUSH, VIREO_DEVFLUSH_LAYOUT);
+
 /* Word indices. */
 enum {
     VIREO_DEV_REQ_HDR = 0,
@@ -79,8 +94,9 @@ enum {
     VIREO_DEV_REP_STATUS = 0,
     VIREO_DEV_REP_VALUE = 1,
     VIREO_DEV_REP_STOP = 2,
-    VIREO_DEV_REP_NLINES = 3,
-    VIREO_DEV_REP_LINES = 4,
+    VIREO_DEV_REP_FLUSH = 3,
+    VIREO_DEV_REP_NLINES = 4,
+    VIREO_DEV_REP_LINES = 5,
 
     VIREO_DEV_LINES_HDR = 0,
     VIREO_DEV_LINES_N = 1,
@@ -101,6 +117,16 @@ static inline u64 vireo_devhdr(u32 op, u32 size)
 static inline u64 vireo_devline(u32 line, u32 kind)
 {
     return VIREO_PUT(VIREO_DEVLINE, LINE, line) | VIREO_PUT(VIREO_DEVLINE, KIND, kind);
+}
+/* A flush-page request for the page holding guest-physical gpa. */
+static inline u64 vireo_devflush(u64 gpa)
+{
+    return VIREO_PUT(VIREO_DEVFLUSH, VALID, 1) | VIREO_PUT(VIREO_DEVFLUSH, PAGE, gpa >> 12);
+}
+/* The guest-physical address of a flush request's page. */
+static inline u64 vireo_devflush_gpa(u64 word)
+{
+    return VIREO_GET(VIREO_DEVFLUSH, PAGE, word) << 12;
 }
 /* All ones in the low `size` bytes (what an access nobody answers reads). */
 static inline u64 vireo_dev_ones(u32 size)

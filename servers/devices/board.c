@@ -5,7 +5,9 @@ int board_init(struct board *b, u16 cpus, u64 ram_bytes, u64 rtc_epoch_s, cmos_r
                void *clock_ctx, uart_tx_fn com1_tx, void *tx_ctx)
 {
     port_bus_init(&b->bus);
-    dev_dispatch_init(&b->dispatch, &b->bus);
+    mmio_bus_init(&b->mmio);
+    dev_dispatch_init(&b->dispatch, &b->bus, &b->mmio);
+    b->has_pc_testdev = false;
     uart_init(&b->com1, com1_tx, tx_ctx, &b->dispatch.sink, BOARD_COM1_LINE);
     debug_exit_init(&b->debug_exit, &b->dispatch.sink);
     fw_cfg_init(&b->fw_cfg, cpus, ram_bytes);
@@ -37,6 +39,43 @@ int board_init(struct board *b, u16 cpus, u64 ram_bytes, u64 rtc_epoch_s, cmos_r
     for (unsigned i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
         if (port_bus_add(&b->bus, &ranges[i]) != 0)
             return -1;
+    return 0;
+}
+
+/* The first range already holding one of r's ports, for the message. */
+static const char *port_clash(const struct port_bus *bus, const struct port_range *r)
+{
+    for (u32 p = r->base; p < (u32)r->base + r->count; p++)
+        if (port_bus_find(bus, p))
+            return port_bus_find(bus, p)->name;
+    return 0;
+}
+
+int board_add_pc_testdev(struct board *b, struct board_refusal *why)
+{
+    struct port_range ports[PC_TESTDEV_PORT_RANGES];
+    pc_testdev_port_ranges(&b->pc_testdev, ports);
+    for (unsigned i = 0; i < PC_TESTDEV_PORT_RANGES; i++) {
+        if (port_bus_add(&b->bus, &ports[i]) != 0) {
+            const char *clash = port_clash(&b->bus, &ports[i]);
+            *why = (struct board_refusal){.range = ports[i].name,
+                                          .why = clash ? "overlaps" : "does not fit the port bus",
+                                          .clash = clash};
+            return -1;
+        }
+    }
+    const struct mmio_range window = pc_testdev_mmio_range(&b->pc_testdev);
+    enum mmio_bus_refusal r = mmio_bus_add(&b->mmio, &window);
+    if (r != MMIO_BUS_ADDED) {
+        const struct mmio_range *clash = mmio_bus_overlap(&b->mmio, window.base, window.size);
+        *why = (struct board_refusal){.range = window.name,
+                                      .why = mmio_bus_refusal_name(r),
+                                      .clash = clash ? clash->name : 0};
+        return -1;
+    }
+    /* only now: a refused second copy must not reset the first */
+    pc_testdev_init(&b->pc_testdev, &b->dispatch.sink);
+    b->has_pc_testdev = true;
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /*
  * What every device model shares: the sink through which it reports
- * interrupt-line changes and requests to stop the VM. Models are pure
+ * interrupt-line changes, requests to stop the VM and requests that the
+ * VMM flush a guest page (abi/vireo/devproto.h). Models are pure
  * state machines (no system calls, no allocation), so host tests drive
  * them directly and the server glue (dispatch.c) turns the sink's calls
  * into protocol words (abi/vireo/devproto.h).
@@ -15,6 +16,9 @@ struct dev_sink {
     void (*line)(void *ctx, u16 line, u32 kind);
     /* A device asks to end the VM with this status. */
     void (*stop)(void *ctx, u64 status);
+    /* A device asks that the guest's next access to the page holding
+     * guest-physical gpa exit to the VMM (VIREO_DEVFLUSH); may be 0. */
+    void (*flush_page)(void *ctx, u64 gpa);
     void *ctx;
 };
 

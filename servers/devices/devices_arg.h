@@ -11,6 +11,8 @@
  *   bits 56:33  TSC_KHZ: the TSC's frequency in kHz, the RTC's time base;
  *               0 means unknown, taken as 1 GHz (there is no system call
  *               for it yet, and the server calibrates nothing)
+ *   bit 57      PC_TESTDEV: add QEMU's pc-testdev (pc_testdev.h) to the
+ *               board, for test kernels written against QEMU
  *
  * The RTC starts at DEVICES_RTC_EPOCH_S on every start of the server:
  * Vireo has no wall-clock source yet.
@@ -24,7 +26,8 @@
     X(p, CPUS, 0, 16)                                                                              \
     X(p, RAM_MIB, 16, 16)                                                                          \
     X(p, EXIT_ON_STOP, 32, 1)                                                                      \
-    X(p, TSC_KHZ, 33, 24)
+    X(p, TSC_KHZ, 33, 24)                                                                          \
+    X(p, PC_TESTDEV, 57, 1)
 VIREO_LAYOUT(DEVICES_ARG, DEVICES_ARG_LAYOUT);
 
 #define DEVICES_DEFAULT_CPUS    1u

@@ -34,11 +34,23 @@ static void sink_stop(void *ctx, u64 status)
     }
 }
 
-void dev_dispatch_init(struct dev_dispatch *d, struct port_bus *bus)
+/* One word per reply: a second request in the same access replaces the
+ * first (and is counted), since no model makes two. */
+static void sink_flush_page(void *ctx, u64 gpa)
+{
+    struct dev_dispatch *d = ctx;
+    if (d->flush)
+        d->flushes_merged++;
+    d->flush = vireo_devflush(gpa);
+}
+
+void dev_dispatch_init(struct dev_dispatch *d, struct port_bus *bus, struct mmio_bus *mmio)
 {
     *d = (struct dev_dispatch){0};
     d->bus = bus;
-    d->sink = (struct dev_sink){.line = sink_line, .stop = sink_stop, .ctx = d};
+    d->mmio = mmio;
+    d->sink = (struct dev_sink){
+        .line = sink_line, .stop = sink_stop, .flush_page = sink_flush_page, .ctx = d};
 }
 
 static u64 finish(struct dev_dispatch *d, u64 status, u64 value, u64 *reply)
@@ -48,6 +60,8 @@ static u64 finish(struct dev_dispatch *d, u64 status, u64 value, u64 *reply)
     reply[VIREO_DEV_REP_STATUS] = status;
     reply[VIREO_DEV_REP_VALUE] = value;
     reply[VIREO_DEV_REP_STOP] = d->stop ? d->stop_status : 0;
+    reply[VIREO_DEV_REP_FLUSH] = d->flush;
+    d->flush = 0;
     reply[VIREO_DEV_REP_NLINES] = d->lines;
     for (unsigned i = 0; i < d->lines; i++)
         reply[VIREO_DEV_REP_LINES + i] = d->line[i];
@@ -83,8 +97,12 @@ u64 dev_dispatch_handle(struct dev_dispatch *d, const u64 *msg, u64 words, u64 *
     case VIREO_DEV_OP_MMIO_WRITE:
         if (size != 1 && size != 2 && size != 4 && size != 8)
             return finish(d, VIREO_DEV_BAD_REQUEST, 0, reply);
-        /* no MMIO models yet: open bus */
-        value = op == VIREO_DEV_OP_MMIO_READ ? vireo_dev_ones(size) : 0;
+        if (!d->mmio)
+            value = op == VIREO_DEV_OP_MMIO_READ ? vireo_dev_ones(size) : 0;
+        else if (op == VIREO_DEV_OP_MMIO_READ)
+            value = mmio_bus_read(d->mmio, addr, size, &claimed);
+        else
+            mmio_bus_write(d->mmio, addr, size, msg[VIREO_DEV_REQ_VALUE], &claimed);
         break;
     default:
         return finish(d, VIREO_DEV_BAD_REQUEST, 0, reply);

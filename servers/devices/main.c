@@ -114,6 +114,10 @@ int main(void)
     if (board_init(&s.board, cpus, ram, DEVICES_RTC_EPOCH_S, tsc_ns, &s, uart_console_tx,
                    &s.com1_out) != 0)
         user_fatal("the port map does not fit the bus\n");
+    struct board_refusal why;
+    if (VIREO_GET(DEVICES_ARG, PC_TESTDEV, info->arg) && board_add_pc_testdev(&s.board, &why) != 0)
+        user_fatal("pc-testdev: %s %s%s%s\n", why.range, why.why, why.clash ? " " : "",
+                   why.clash ? why.clash : "");
     printf("serving as id %u: com1 at %#x (line %u), debug-exit at %#x, fw_cfg at %#x: %u CPUs, "
            "%llu MiB\n",
            info->id, BOARD_COM1_PORT, BOARD_COM1_LINE, DEBUG_EXIT_PORT, FW_CFG_PORT_SEL, cpus,
@@ -122,5 +126,11 @@ int main(void)
            BOARD_RTC_PORT, BOARD_RTC_LINE, BOARD_HOST_BRIDGE_VENDOR, BOARD_HOST_BRIDGE_DEVICE,
            BOARD_PCI_PORT, (unsigned long long)s.tsc_khz,
            VIREO_GET(DEVICES_ARG, TSC_KHZ, info->arg) ? "" : " (assumed)");
+    if (s.board.has_pc_testdev)
+        printf("pc-testdev: scratch at %#x and %#x, flush-page at %#x, irq lines at %#x..%#x, "
+               "memory at %#llx (%u KiB)\n",
+               PC_TESTDEV_SCRATCH_PORT, PC_TESTDEV_SCRATCH_BYTE_PORT, PC_TESTDEV_FLUSH_PORT,
+               PC_TESTDEV_IRQ_PORT, PC_TESTDEV_IRQ_PORT + PC_TESTDEV_IRQ_LINES - 1,
+               (unsigned long long)PC_TESTDEV_MMIO_BASE, PC_TESTDEV_MMIO_SIZE >> 10);
     ipc_serve(user_utcb, handle, &s);
 }

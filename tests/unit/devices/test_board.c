@@ -4,6 +4,8 @@
 #include "board.h"
 #include "check.h"
 
+#include <string.h>
+
 static struct board b;
 static u8 out[16];
 static unsigned outn;
@@ -140,9 +142,47 @@ static void test_ram_split(void)
     CHECK_EQ_U64(cmos_byte(CMOS_CENTURY), 0x19);
 }
 
+/* QEMU's pc-testdev only when asked for, answering at QEMU's places; a
+ * second copy is refused with the range in its way named. */
+static void test_pc_testdev(void)
+{
+    u64 r[VIREO_DEV_REP_MAX_WORDS];
+    CHECK_EQ_U64(board_init(&b, 1, 64ull << 20, 0, clock_ns, 0, tx, 0), 0);
+    CHECK(!b.has_pc_testdev);
+    io(VIREO_DEV_OP_IO_READ, 4, 0xe0, 0, r);
+    CHECK_EQ_U64(r[VIREO_DEV_REP_STATUS], VIREO_DEV_NO_DEVICE);
+    io(VIREO_DEV_OP_MMIO_READ, 8, PC_TESTDEV_MMIO_BASE, 0, r);
+    CHECK_EQ_U64(r[VIREO_DEV_REP_STATUS], VIREO_DEV_NO_DEVICE);
+
+    struct board_refusal why = {0};
+    CHECK_EQ_U64(board_add_pc_testdev(&b, &why), 0);
+    CHECK(b.has_pc_testdev);
+    io(VIREO_DEV_OP_IO_WRITE, 4, 0xe0, 0xcafef00d, r);
+    CHECK_EQ_U64(io(VIREO_DEV_OP_IO_READ, 2, 0xe2, 0, r), 0xcafe);
+    CHECK_EQ_U64(io(VIREO_DEV_OP_IO_READ, 1, 0xe8, 0, r), 0x0d);
+    io(VIREO_DEV_OP_MMIO_WRITE, 8, PC_TESTDEV_MMIO_BASE + 0xfff8, 0x0102030405060708ull, r);
+    CHECK_EQ_U64(r[VIREO_DEV_REP_STATUS], VIREO_DEV_OK);
+    CHECK_EQ_U64(io(VIREO_DEV_OP_MMIO_READ, 1, PC_TESTDEV_MMIO_BASE + 0xffff, 0, r), 0x01);
+    io(VIREO_DEV_OP_IO_WRITE, 1, 0x2003, 1, r);
+    CHECK_EQ_U64(r[VIREO_DEV_REP_NLINES], 1);
+    CHECK_EQ_U64(r[VIREO_DEV_REP_LINES], vireo_devline(3, VIREO_LINE_HIGH));
+    io(VIREO_DEV_OP_IO_WRITE, 4, 0xe4, 0x7000, r);
+    CHECK_EQ_U64(vireo_devflush_gpa(r[VIREO_DEV_REP_FLUSH]), 0x7000);
+    /* its neighbours are untouched */
+    CHECK_EQ_U64(io(VIREO_DEV_OP_IO_READ, 1, 0xf4, 0, r), 0);
+    CHECK_EQ_U64(r[VIREO_DEV_REP_STATUS], VIREO_DEV_OK);
+    CHECK_EQ_U64(io(VIREO_DEV_OP_IO_READ, 1, 0x3fd, 0, r), 0x60);
+
+    CHECK_EQ_U64((u64)(s64)board_add_pc_testdev(&b, &why), (u64)-1);
+    CHECK(why.range && why.why && why.clash);
+    CHECK(!strcmp(why.range, "pc-testdev scratch") && !strcmp(why.clash, "pc-testdev scratch"));
+    CHECK_EQ_U64(io(VIREO_DEV_OP_IO_READ, 4, 0xe0, 0, r), 0xcafef00d);
+}
+
 int main(void)
 {
     test_port_map();
     test_ram_split();
+    test_pc_testdev();
     return check_report("devices_board");
 }

@@ -25,7 +25,7 @@ static void tx(void *ctx, u8 b)
 static void setup(void)
 {
     port_bus_init(&bus);
-    dev_dispatch_init(&d, &bus);
+    dev_dispatch_init(&d, &bus, 0);
     uart_init(&uart, tx, 0, &d.sink, 4);
     debug_exit_init(&dbg, &d.sink);
     fw_cfg_init(&fc, 1, 64ull << 20);
@@ -195,7 +195,7 @@ static void test_formats(void)
     CHECK_EQ_U64(vireo_dev_ones(1), 0xff);
     CHECK_EQ_U64(vireo_dev_ones(4), 0xffffffff);
     CHECK_EQ_U64(vireo_dev_ones(8), ~0ull);
-    CHECK_EQ_U64(VIREO_DEV_REP_MAX_WORDS, 28);
+    CHECK_EQ_U64(VIREO_DEV_REP_MAX_WORDS, 29);
 }
 
 int main(void)
