@@ -14,4 +14,6 @@ set(VIREO_VMM_BOOT_SOURCES
 set(VIREO_VMM_INCLUDE ${CMAKE_CURRENT_LIST_DIR})
 # The pure parts of exit handling, also host-tested.
 set(VIREO_VMM_EXIT_SOURCES
-  ${CMAKE_CURRENT_LIST_DIR}/gpt.c)
+  ${CMAKE_CURRENT_LIST_DIR}/gpt.c
+  ${CMAKE_CURRENT_LIST_DIR}/lapic.c ${CMAKE_CURRENT_LIST_DIR}/lapic_regs.c
+  ${CMAKE_CURRENT_LIST_DIR}/lapic_timer.c)
