@@ -219,12 +219,19 @@ static void svm_gpa_flush(struct obj_pd *vm)
     svm_cpu.flush_gen++;
 }
 
-/* An event whose delivery the exit interrupted goes in again. */
+/* An event whose delivery the exit interrupted goes in again, but for
+ * INT n, INT3 and INTO: RIP is still at the instruction, which runs again
+ * and delivers it once (injecting it would need next_rip set to its end).
+ * INT1 (ICEBP) is reported as a plain #DB and cannot be told apart here:
+ * its handler would see it twice if a host interrupt met its delivery. */
 static void reinject_interrupted(struct vmcb *vmcb)
 {
     u64 info = vmcb->control.exitintinfo;
-    if (VIREO_GET(SVM_EVENT, VALID, info))
-        vmcb->control.eventinj = info;
+    u64 type = VIREO_GET(SVM_EVENT, TYPE, info), vector = VIREO_GET(SVM_EVENT, VECTOR, info);
+    if (!VIREO_GET(SVM_EVENT, VALID, info) || type == SVM_EVENT_SOFT_INT ||
+        (type == SVM_EVENT_EXCEPTION && (vector == 3 || vector == 4)))
+        return;
+    vmcb->control.eventinj = info;
 }
 
 static u32 svm_run(struct vcpu *v)

@@ -1,4 +1,5 @@
 #include "devices.h"
+#include "ram_map.h"
 #include <vireo/user.h>
 
 bool dev_access(struct vm *vm, u32 op, u32 size, u64 addr, u64 *value)
@@ -41,9 +42,14 @@ bool dev_access(struct vm *vm, u32 op, u32 size, u64 addr, u64 *value)
                 "the device server refused an access (op %u, %#llx)", op, (unsigned long long)addr);
         return false;
     }
-    /* Interrupt lines (rep[3..]) go nowhere yet: there is no interrupt
-     * controller model, so no guest of this VMM can take device
-     * interrupts. */
+    /* A device asked for a page flush (pc-testdev): the guest's next touch
+     * of that page exits (ram_map.h). */
+    if (VIREO_GET(VIREO_DEVFLUSH, VALID, rep[VIREO_DEV_REP_FLUSH]) &&
+        !ram_flush(vm, vireo_devflush_gpa(rep[VIREO_DEV_REP_FLUSH])))
+        return false;
+    /* Interrupt lines (rep[VIREO_DEV_REP_NLINES..]) go nowhere yet: there
+     * is no interrupt controller model, so no guest of this VMM can take
+     * device interrupts. */
     if (read)
         *value = rep[VIREO_DEV_REP_VALUE] & mask;
     return true;

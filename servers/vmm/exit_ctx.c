@@ -1,4 +1,5 @@
 #include "exit_ctx.h"
+#include "insn.h"
 #include <vireo/x86/cr.h>
 #include <vireo/x86/msr.h>
 #include <vireo/x86/vmcb.h>
@@ -42,21 +43,35 @@ void exit_inject_exception(struct exit_ctx *x, u32 vector, bool has_error, u32 e
     x->changed |= VIREO_MTD(INJECT);
 }
 
+/* AMD-V reports INT n as a software interrupt but INT3, INTO and INT1
+ * (ICEBP) as plain exceptions, each with RIP still at the instruction. */
+static bool svm_soft_event(struct exit_ctx *x, u32 type, u32 vector)
+{
+    if (type == VMX_EVENT_SW_INTR || type == VMX_EVENT_SW_EXCEPTION ||
+        type == VMX_EVENT_PRIV_SW_EXCEPTION || (type == VMX_EVENT_HW_EXCEPTION && vector == 3) ||
+        (type == VMX_EVENT_HW_EXCEPTION && vector == 4))
+        return true;
+    if (type != VMX_EVENT_HW_EXCEPTION || vector != 1)
+        return false;
+    struct insn in;
+    return insn_decode(x, &in) && in.zi.mnemonic == ZYDIS_MNEMONIC_INT1;
+}
+
 void exit_reinject_vectoring(struct exit_ctx *x)
 {
     struct vireo_vcpu_state *s = x->s;
     if (!VIREO_GET(VMX_INTR_INFO, VALID, s->vect_info))
         return;
     u32 type = (u32)VIREO_GET(VMX_INTR_INFO, TYPE, s->vect_info);
-    bool soft = type == VMX_EVENT_SW_INTR || type == VMX_EVENT_SW_EXCEPTION ||
-                type == VMX_EVENT_PRIV_SW_EXCEPTION;
-    /* A software event without its instruction's length (AMD-V without
-     * next-RIP): RIP is still at the INT n / INT3 / INTO, which runs again. */
-    if (soft && !s->insn_len)
+    u32 vector = (u32)VIREO_GET(VMX_INTR_INFO, VECTOR, s->vect_info);
+    /* On AMD-V a software event is not injected again: RIP is still at
+     * its INT n / INT3 / INTO / INT1, which runs again and delivers it
+     * once (the length the injection would need is not reliably known). */
+    if (s->arch == VIREO_ARCH_SVM && svm_soft_event(x, type, vector))
         return;
     s->inj_info = s->vect_info & ~(u32)VIREO_MASK(VMX_INTR_INFO, NMI_UNBLOCKED);
     s->inj_error = s->vect_error;
-    s->inj_len = s->insn_len; /* software events: the instruction's length */
+    s->inj_len = s->insn_len; /* software events: the instruction's length (VMX gives it) */
     x->changed |= VIREO_MTD(INJECT);
 }
 

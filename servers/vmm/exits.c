@@ -1,13 +1,16 @@
 #include "exits.h"
 #include "cpuid.h"
 #include "cr.h"
+#include "events.h"
 #include "exit_ctx.h"
 #include "fuzz.h"
 #include "insn.h"
 #include "io.h"
 #include "mb1_cpu.h"
 #include "mmio.h"
+#include "ram_map.h"
 #include <string.h>
+#include <vireo/cap.h>
 #include <vireo/user.h>
 #include <vireo/x86/cr.h>
 
@@ -22,6 +25,8 @@ u64 exits_portal_mtd(u32 cls)
     /* Every handler may have to decode at RIP (no instruction length on
      * SVM without next-RIP save) and finish the instruction. */
     mtd |= INSN_DECODE_MTD | VIREO_MTD_INSN;
+    /* After every exit an interrupt may go in (events.h). */
+    mtd |= EVENTS_MTD;
     if (cls == VIREO_EXIT_MSR_READ || cls == VIREO_EXIT_MSR_WRITE)
         mtd |= MSR_EXIT_MTD;
     if (cls == VIREO_EXIT_MEM_FAULT || cls == VIREO_EXIT_IO)
@@ -45,6 +50,9 @@ static void startup(struct exit_ctx *x, struct vcpu_ctx *v)
     u32 lo, hi;
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
     s->tsc_offset = -((u64)hi << 32 | lo); /* the guest's TSC starts near 0 */
+    v->tsc_offset = s->tsc_offset;
+    u64 khz = x->vm->info->tsc_khz;
+    lapic_reset(&v->lapic, 0, true, khz, lapic_timer_khz(khz));
     s->pat = PAT_RESET;
     s->debugctl = 0;
     s->sysenter_cs = s->sysenter_esp = s->sysenter_eip = 0;
@@ -53,7 +61,7 @@ static void startup(struct exit_ctx *x, struct vcpu_ctx *v)
                   VIREO_MTD(SYSCALL);
 }
 
-static void hlt(struct exit_ctx *x)
+static void hlt(struct exit_ctx *x, struct vcpu_ctx *v)
 {
     struct vireo_vcpu_state *s = x->s;
     if (!(s->rflags & RFLAGS_IF)) {
@@ -62,10 +70,14 @@ static void hlt(struct exit_ctx *x)
                 (unsigned long long)s->rip);
         return;
     }
-    /* There is no interrupt source yet (no interrupt controller model):
-     * the vCPU would stay halted for good, so the VM ends, saying so. */
-    vm_stop(x->vm, VM_END_HALTED, 0, "the guest halted with no interrupt source (rip %#llx)",
-            (unsigned long long)s->rip);
+    /* The interrupt that wakes it returns past the HLT. */
+    u64 len = insn_length(x);
+    if (!len)
+        return;
+    exit_finish_insn(x, len);
+    v->halted = true;
+    events_halt(x, VMM_SEL_WAKE_SM);
+    v->halted = false;
 }
 
 static void skip(struct exit_ctx *x)
@@ -111,15 +123,12 @@ static void dispatch(struct exit_ctx *x, struct vcpu_ctx *v)
         return; /* nothing to do: the vCPU goes on */
     case VIREO_EXIT_INTR_WINDOW:
     case VIREO_EXIT_NMI_WINDOW:
-        /* Never asked for: stop asking. */
-        s->ctrl.flags &= ~(VIREO_BIT(VIREO_CTRL, INTR_WINDOW) | VIREO_BIT(VIREO_CTRL, NMI_WINDOW));
-        x->changed |= VIREO_MTD(CTRL);
-        return;
+        return; /* events_after injects what is pending, or closes the window */
     case VIREO_EXIT_CPUID:
         cpuid_exit(x);
         return;
     case VIREO_EXIT_HLT:
-        hlt(x);
+        hlt(x, v);
         return;
     case VIREO_EXIT_IO:
         io_exit(x);
@@ -134,6 +143,14 @@ static void dispatch(struct exit_ctx *x, struct vcpu_ctx *v)
         cr_exit(x);
         return;
     case VIREO_EXIT_MEM_FAULT:
+        if (!(s->info[0] & VIREO_BIT(VIREO_MEMF, PRESENT)) && ram_fault(x->vm, s->gpa)) {
+            /* RAM the VMM had unmapped (ram_map.h): mapped again, the
+             * access is retried, an event it interrupted goes in again. */
+            if (VIREO_GET(VMX_INTR_INFO, VALID, s->vect_info))
+                x->vm->reinjected++;
+            exit_reinject_vectoring(x);
+            return;
+        }
         if (VIREO_GET(VMX_INTR_INFO, VALID, s->vect_info)) {
             /* An event's delivery touched MMIO (an IDT or stack there): it
              * is not emulated; the VM cannot go on. */
@@ -249,7 +266,8 @@ u64 exits_handle(void *ctx, u64 badge, struct vireo_utcb *utcb, u64 words)
     /* A copy: the handler's own calls (to the device server) use the UTCB. */
     struct vireo_vcpu_state s;
     memcpy(&s, utcb->msg, sizeof(s));
-    struct exit_ctx x = {.vm = vm, .s = &s, .changed = 0};
+    struct exit_ctx x = {
+        .vm = vm, .s = &s, .changed = 0, .lapic = &v->lapic, .tsc_offset = v->tsc_offset};
     vm->exits[s.exit_class < VIREO_EXIT_CLASS_COUNT ? s.exit_class : VIREO_EXIT_OTHER]++;
     if ((vm->info->arg & VMM_ARG_CRASH_TEST) && vm->info->restarts == 0 &&
         ++v->handled == VMM_CRASH_EXIT) {
@@ -257,6 +275,8 @@ u64 exits_handle(void *ctx, u64 badge, struct vireo_utcb *utcb, u64 words)
                VMM_CRASH_EXIT);
         *(volatile u64 *)VMM_CRASH_ADDRESS = 1;
     }
+    if (s.exit_class != VIREO_EXIT_STARTUP)
+        events_before(&x);
     if (v->fuzzing)
         fuzz_exit(&x, v);
     else
@@ -265,6 +285,13 @@ u64 exits_handle(void *ctx, u64 badge, struct vireo_utcb *utcb, u64 words)
         vm_ended(vm);
         return 0; /* no words: the vCPU stops */
     }
+    if (x.changed & VIREO_MTD(TSC))
+        v->tsc_offset = x.tsc_offset = s.tsc_offset;
+    u64 next = events_after(&x);
+    u64 before = v->timer_next;
+    v->timer_next = next;
+    if (next < before) /* the main thread sleeps too long now */
+        sys_sm_ctrl(VMM_SEL_DONE_SM, VIREO_SM_OP_UP, 0);
     s.mtd = x.changed;
     memcpy(utcb->msg, &s, sizeof(s));
     return VIREO_VCPU_STATE_WORDS;

@@ -143,6 +143,9 @@ static void report(void)
                                   (unsigned long long)vm.exits[c]);
     }
     printf("%s: exits:%s\n", vm.cfg->name, line);
+    if (vm.reinjected)
+        printf("%s: %llu events went in again after their delivery met a flushed page\n",
+               vm.cfg->name, (unsigned long long)vm.reinjected);
     /* tools/run --guest reads this line: the guest's own status, if it
      * chose one (debug-exit, power-off). */
     if (vcpu.fuzzing) /* the fuzzer's verdict stands for the guest's */

@@ -33,7 +33,8 @@
 #define VMM_SEL_VCPU_SC    103u
 #define VMM_SEL_WAKE_SM    104u /* the exit handler waits on it in HLT */
 #define VMM_SEL_PORTAL0    128u /* exit portals, one per class, created here */
-#define VMM_SEL_RAM_CHUNK0 256u /* guest-RAM chunks (ram_map.h), up to 64 */
+#define VMM_SEL_RAM_CHUNK0 256u /* guest-RAM chunks (ram_map.h) */
+#define VMM_RAM_CHUNKS_MAX 64u
 /* Where the exit portals sit in the VM PD's space (the vCPU's base). */
 #define VMM_VM_SEL_EXIT_BASE 0u
 
@@ -59,12 +60,13 @@ struct vm {
     u64 devices;    /* the device server's portal, or VIREO_SERVER_SEL_NONE */
     u64 chunk_size; /* guest RAM is mapped in chunks of this many bytes (ram_map.h) */
     u32 chunk_count;
-    u64 chunk_mapped; /* bit i: chunk i is mapped in the VM */
-    u32 arch;         /* enum vireo_vcpu_arch, from the first exit */
+    u64 chunk_flushed[VMM_RAM_CHUNKS_MAX]; /* the page left unmapped in each, or ~0 */
+    u32 arch;                              /* enum vireo_vcpu_arch, from the first exit */
     enum vm_end end;
     volatile bool over; /* the vCPU is stopped (vm_ended): the main thread reports */
     u64 status;         /* the VMM's exit status: the guest's debug-exit value v, else per end */
     u64 exits[VIREO_EXIT_CLASS_COUNT];
+    u64 reinjected; /* events whose delivery met a flushed page, delivered again */
 };
 
 /* Ends the VM: the vCPU is not resumed; the main thread reports and exits

@@ -4,6 +4,7 @@
  * the exit interrupted, and the CPL. */
 #include "check.h"
 #include "exit_ctx.h"
+#include "insn.h"
 #include <string.h>
 #include <vireo/x86/cr.h>
 #include <vireo/x86/msr.h>
@@ -19,6 +20,19 @@
 static struct vm vm;
 static struct vireo_vcpu_state s;
 static struct exit_ctx x;
+
+/* The decoder: what it finds at RIP (the AMD-V INT1 check decodes). */
+static ZydisMnemonic at_rip = ZYDIS_MNEMONIC_NOP;
+static unsigned decodes;
+bool insn_decode(struct exit_ctx *ctx, struct insn *out)
+{
+    (void)ctx;
+    decodes++;
+    memset(out, 0, sizeof(*out));
+    out->zi.mnemonic = at_rip;
+    out->zi.length = 1;
+    return true;
+}
 
 static void reset(u64 cr0, u64 efer, u16 cs_ar)
 {
@@ -203,6 +217,42 @@ static void test_reinject(void)
     CHECK_EQ_U64(s.inj_info, event(0x80, VMX_EVENT_SW_INTR, false));
     CHECK_EQ_U64(s.inj_len, 2);
     CHECK_EQ_U64(s.rip, 0);
+
+    /* AMD-V: INT n, INT3, INTO and INT1 are not injected again: RIP is
+     * still at the instruction, which runs again. */
+    const u32 svm_soft[] = {event(0x80, VMX_EVENT_SW_INTR, false),
+                            event(3, VMX_EVENT_HW_EXCEPTION, false),
+                            event(4, VMX_EVENT_HW_EXCEPTION, false)};
+    for (unsigned i = 0; i < 3; i++) {
+        reset(CR0_PE, 0, CS_DB);
+        s.arch = VIREO_ARCH_SVM;
+        s.vect_info = svm_soft[i];
+        s.insn_len = 2;
+        exit_reinject_vectoring(&x);
+        CHECK_EQ_U64(x.changed, 0);
+        CHECK_EQ_U64(s.inj_info, 0);
+    }
+    reset(CR0_PE, 0, CS_DB);
+    s.arch = VIREO_ARCH_SVM;
+    s.vect_info = event(1, VMX_EVENT_HW_EXCEPTION, false);
+    at_rip = ZYDIS_MNEMONIC_INT1;
+    decodes = 0;
+    exit_reinject_vectoring(&x);
+    CHECK_EQ_U64(decodes, 1);
+    CHECK_EQ_U64(x.changed, 0);
+    /* ... but a #DB from anything else is a hardware event: it goes in. */
+    at_rip = ZYDIS_MNEMONIC_MOV;
+    exit_reinject_vectoring(&x);
+    CHECK_EQ_U64(s.inj_info, event(1, VMX_EVENT_HW_EXCEPTION, false));
+    CHECK_EQ_U64(x.changed, VIREO_MTD(INJECT));
+    /* And on VT-x INT3 goes in with its length. */
+    reset(CR0_PE, 0, CS_DB);
+    s.arch = VIREO_ARCH_VMX;
+    s.vect_info = event(3, VMX_EVENT_SW_EXCEPTION, false);
+    s.insn_len = 1;
+    exit_reinject_vectoring(&x);
+    CHECK_EQ_U64(s.inj_info, event(3, VMX_EVENT_SW_EXCEPTION, false));
+    CHECK_EQ_U64(s.inj_len, 1);
 }
 
 static void test_cpl(void)

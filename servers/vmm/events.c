@@ -1,0 +1,130 @@
+#include "events.h"
+#include <vireo/cap.h>
+#include <vireo/user.h>
+#include <vireo/x86/cr.h>
+
+#define INTR_BLOCKED                                                                               \
+    (VIREO_BIT(VMX_INTR_STATE, BLOCK_STI) | VIREO_BIT(VMX_INTR_STATE, BLOCK_MOV_SS))
+#define INTR_WINDOW VIREO_BIT(VIREO_CTRL, INTR_WINDOW)
+#define NMI_WINDOW  VIREO_BIT(VIREO_CTRL, NMI_WINDOW)
+
+u64 events_guest_tsc(const struct exit_ctx *x)
+{
+    u32 lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((u64)hi << 32 | lo) + x->tsc_offset;
+}
+
+void events_before(struct exit_ctx *x)
+{
+    /* On AMD-V the guest writes CR8 (V_TPR) without an exit: the APIC
+     * learns it here. Only a changed CR8 is taken, so TPR[3:0] written
+     * through the APIC page survive. */
+    if (x->lapic && x->s->cr8 != lapic_cr8(x->lapic))
+        lapic_set_cr8(x->lapic, (u32)x->s->cr8);
+}
+
+static void set_window(struct exit_ctx *x, u64 window, bool on)
+{
+    struct vireo_vcpu_ctrl *c = &x->s->ctrl;
+    if (((c->flags & window) != 0) == on)
+        return;
+    c->flags = on ? c->flags | window : c->flags & ~window;
+    x->changed |= VIREO_MTD(CTRL);
+}
+
+static void inject(struct exit_ctx *x, u32 vector, u32 type)
+{
+    struct vireo_vcpu_state *s = x->s;
+    s->inj_info = (u32)(VIREO_PUT(VMX_INTR_INFO, VECTOR, vector) |
+                        VIREO_PUT(VMX_INTR_INFO, TYPE, type) | VIREO_PUT(VMX_INTR_INFO, VALID, 1));
+    s->inj_error = 0;
+    s->inj_len = 0;
+    x->changed |= VIREO_MTD(INJECT);
+}
+
+/* An NMI goes in unless NMIs are blocked (one is being handled), a MOV-SS
+ * or STI shadow holds, or another event is going in; else its window. */
+static bool nmi(struct exit_ctx *x)
+{
+    struct vireo_vcpu_state *s = x->s;
+    if (!x->lapic->nmi_pending) {
+        set_window(x, NMI_WINDOW, false);
+        return false;
+    }
+    if ((s->intr_state & (INTR_BLOCKED | VIREO_BIT(VMX_INTR_STATE, BLOCK_NMI))) ||
+        VIREO_GET(VMX_INTR_INFO, VALID, s->inj_info) ||
+        (s->pending_dbg & VIREO_BIT(VMX_PENDING_DBG, BS))) {
+        set_window(x, NMI_WINDOW, true);
+        return false;
+    }
+    lapic_take_nmi(x->lapic);
+    inject(x, 2, VMX_EVENT_NMI);
+    set_window(x, NMI_WINDOW, false);
+    return true;
+}
+
+/* Whether an external interrupt can be injected at this entry: IF set, no
+ * STI or MOV-SS shadow, no event already going in, and no single-step trap
+ * pending from the emulated instruction (that #DB comes first: traps on
+ * the previous instruction rank above interrupts, SDM 6.9). */
+static bool can_inject(const struct vireo_vcpu_state *s)
+{
+    return (s->rflags & RFLAGS_IF) && !(s->intr_state & INTR_BLOCKED) &&
+           !VIREO_GET(VMX_INTR_INFO, VALID, s->inj_info) &&
+           !(s->pending_dbg & VIREO_BIT(VMX_PENDING_DBG, BS));
+}
+
+u64 events_after(struct exit_ctx *x)
+{
+    struct vireo_vcpu_state *s = x->s;
+    struct lapic *a = x->lapic;
+    if (!a)
+        return LAPIC_NO_EVENT;
+    if (x->changed & VIREO_MTD(CR8)) {
+        lapic_set_cr8(a, (u32)s->cr8); /* the handler emulated MOV CR8 */
+    } else if (s->cr8 != lapic_cr8(a)) {
+        s->cr8 = lapic_cr8(a); /* TPR written through the APIC page or MSR */
+        x->changed |= VIREO_MTD(CR8);
+    }
+    lapic_update(a, events_guest_tsc(x));
+    bool nmi_in = nmi(x); /* NMIs rank above interrupts (SDM 6.9) */
+    int vector = lapic_pending(a);
+    if (vector < 0) {
+        set_window(x, INTR_WINDOW, false);
+    } else if (nmi_in || !can_inject(s)) {
+        set_window(x, INTR_WINDOW, true); /* an INTR_WINDOW exit comes when it can */
+    } else {
+        inject(x, (u32)vector, VMX_EVENT_EXT_INTR);
+        lapic_ack(a, (u32)vector);
+        /* Another one may be waiting behind it: its window opens once
+         * the guest is interruptible again. */
+        set_window(x, INTR_WINDOW, lapic_pending(a) >= 0);
+    }
+    return lapic_next_event(a);
+}
+
+bool events_halt(struct exit_ctx *x, u64 wake_sm)
+{
+    struct lapic *a = x->lapic;
+    for (;;) {
+        u64 now = events_guest_tsc(x);
+        lapic_update(a, now);
+        if (lapic_pending(a) >= 0 || a->nmi_pending)
+            return true;
+        u64 next = lapic_next_event(a);
+        if (next == LAPIC_NO_EVENT) {
+            /* Nothing armed to wake it: a guest idling for good. */
+            vm_stop(x->vm, VM_END_HALTED, 0,
+                    "the guest halted with interrupts enabled and nothing armed to wake it "
+                    "(rip %#llx)",
+                    (unsigned long long)x->s->rip);
+            return false;
+        }
+        u64 khz = a->tsc_khz ? a->tsc_khz : 1000000;
+        u64 us = next > now ? (next - now) * 1000 / khz : 0;
+        sys_sm_ctrl(wake_sm, VIREO_SM_OP_DOWN, us ? us : 1);
+        if (x->vm->end != VM_RUNNING)
+            return false;
+    }
+}

@@ -1,0 +1,34 @@
+/*
+ * Interrupts into the guest (docs/VMM.md, "Events"): after every exit the
+ * local APIC is brought up to the guest's time and its highest pending
+ * interrupt injected when the guest can take it, else an interrupt window
+ * is asked for; HLT waits in the exit handler until the next event; the
+ * main thread recalls a running vCPU when its timer is due.
+ */
+#ifndef VIREO_VMM_EVENTS_H
+#define VIREO_VMM_EVENTS_H
+
+#include "exit_ctx.h"
+#include "lapic.h"
+
+/* What the events need in every exit message. */
+#define EVENTS_MTD (VIREO_MTD_EVENT | VIREO_MTD(INTR_STATE) | VIREO_MTD(PENDING_DBG))
+
+/* The guest's TSC now. */
+u64 events_guest_tsc(const struct exit_ctx *x);
+
+/* Before the exit's handler: the guest's TPR (CR8) into the APIC. */
+void events_before(struct exit_ctx *x);
+
+/* After the handler, while the VM runs: the APIC's TPR back into CR8, then
+ * the injection or window (above). Returns the guest TSC of the next timer
+ * expiry (LAPIC_NO_EVENT: none), for the main thread. */
+u64 events_after(struct exit_ctx *x);
+
+/* HLT with RFLAGS.IF set, the instruction already finished: waits on the
+ * semaphore wake_sm (its up: something for the guest arrived) until the
+ * APIC has an interrupt to deliver. false: nothing can ever wake the vCPU
+ * (the VM was stopped, saying so). */
+bool events_halt(struct exit_ctx *x, u64 wake_sm);
+
+#endif

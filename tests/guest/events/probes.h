@@ -1,0 +1,19 @@
+/* The probes of probes.S: see there. */
+#ifndef EVENTS_PROBES_H
+#define EVENTS_PROBES_H
+
+#include <stdint.h>
+
+#define EVENT_PROBE(name)                                                                          \
+    void name(void *page);                                                                         \
+    extern const char name##_at[], name##_after[];
+
+EVENT_PROBE(flushed_stack_int3)
+EVENT_PROBE(flushed_stack_int_n)
+EVENT_PROBE(flushed_stack_icebp)
+EVENT_PROBE(flushed_stack_ud)
+EVENT_PROBE(flushed_stack_gp)
+EVENT_PROBE(flushed_stack_de)
+EVENT_PROBE(flushed_table_int3)
+
+#endif
