@@ -1,7 +1,8 @@
-/* Guest-physical accesses outside RAM (EPT/NPT faults): the instruction is
- * decoded with Zydis and its memory operand becomes a device-server MMIO
- * access. For now the moves (MOV, MOVZX, MOVSX) are emulated; anything
- * else stops the VM with a line naming the instruction. */
+/* Guest-physical accesses outside RAM (EPT/NPT faults, MEM_FAULT exits):
+ * the instruction at RIP is decoded with Zydis and emulated (emul.h), its
+ * MMIO operands going to mmio_bus.h. An instruction the emulator does not
+ * know stops the VM with a line naming its bytes and RIP; so does a
+ * permission fault on RAM. */
 #ifndef VIREO_VMM_MMIO_H
 #define VIREO_VMM_MMIO_H
 

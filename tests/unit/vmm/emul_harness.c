@@ -5,7 +5,7 @@
 
 u8 eh_mmio[EH_PAGES][4096];
 struct eh_access eh_log[EH_LOG];
-unsigned eh_accesses, eh_bad, eh_stop_at = ~0u;
+unsigned eh_accesses, eh_bad, eh_outside, eh_stop_at = ~0u;
 static u64 next_table;
 
 void eh_reset(void)
@@ -27,7 +27,7 @@ void eh_reset(void)
         fake_stop_line[0] = 0;
     }
     next_table = EH_TABLES + 0x1000;
-    eh_accesses = eh_bad = 0;
+    eh_accesses = eh_bad = eh_outside = 0;
     eh_stop_at = ~0u;
 }
 
@@ -83,9 +83,12 @@ enum emul_status eh_run(struct exit_ctx *x)
 static u8 *window(u64 gpa, u32 size)
 {
     bool sized = size == 1 || size == 2 || size == 4 || size == 8;
-    bool in = gpa >= EH_MMIO_GPA && gpa + size <= EH_MMIO_GPA + EH_PAGES * 4096ull;
-    if (!sized || !in || (gpa & 0xfff) + size > 4096) {
+    if (!sized || (gpa & 0xfff) + size > 4096) {
         eh_bad++;
+        return NULL;
+    }
+    if (gpa < EH_MMIO_GPA || gpa + size > EH_MMIO_GPA + EH_PAGES * 4096ull) {
+        eh_outside++;
         return NULL;
     }
     u64 off = gpa - EH_MMIO_GPA;

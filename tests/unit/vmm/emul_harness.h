@@ -3,7 +3,8 @@
  * fake VM of vmm_fakes.h with 4-level page tables in its RAM, a code page,
  * and a window of EH_PAGES data pages each of which is MMIO (served from a
  * host buffer by the mmio_bus below, which logs every access and counts
- * any of a bad size, crossing a page, or outside the window) or RAM.
+ * any of a bad size or crossing a page, and any outside the window) or
+ * RAM.
  */
 #ifndef TESTS_UNIT_VMM_EMUL_HARNESS_H
 #define TESTS_UNIT_VMM_EMUL_HARNESS_H
@@ -26,7 +27,9 @@ struct eh_access {
 };
 #define EH_LOG 64u
 extern struct eh_access eh_log[EH_LOG];
-extern unsigned eh_accesses, eh_bad;
+/* eh_bad: accesses of a bad size or across a page (an emulator bug);
+ * eh_outside: accesses outside the window (nothing answers: all ones). */
+extern unsigned eh_accesses, eh_bad, eh_outside;
 /* With eh_stop_at = n, the n-th access (from 0) stops the VM, as a
  * device's debug-exit would. */
 extern unsigned eh_stop_at;

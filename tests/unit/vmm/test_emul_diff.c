@@ -497,9 +497,9 @@ static bool compare(const struct testcase *t, unsigned n, u64 seed)
                     : (t->f->flags & FM_BT)  ? RFLAGS_OF | RFLAGS_SF | RFLAGS_AF | RFLAGS_PF
                                              : 0;
     u64 compared = (ALU_FLAGS | RFLAGS_DF) & ~undefined;
-    if (st != EMUL_DONE || s.inj_info || fake_stops || eh_bad) {
+    if (st != EMUL_DONE || s.inj_info || fake_stops || eh_bad || eh_outside) {
         snprintf(why, sizeof(why), "emulation: status %d, inj_info %#x, %u stops (%s), %u bad MMIO",
-                 st, s.inj_info, fake_stops, fake_stop_line, eh_bad);
+                 st, s.inj_info, fake_stops, fake_stop_line, eh_bad + eh_outside);
     } else if (s.rip != (u64)(uintptr_t)slot + t->len) {
         snprintf(why, sizeof(why), "rip %#llx, not after the instruction",
                  (unsigned long long)s.rip);
