@@ -1,5 +1,7 @@
-/* The IDT, the TSS for ring-3 round trips, and exception dispatch. */
+/* The IDT, the TSS for ring-3 round trips, exception and interrupt
+ * dispatch (waiting for interrupts: irq.c). */
 #include <guest/cpu.h>
+#include <guest/irq.h>
 #include <guest/layout.h>
 #include <guest/rt.h>
 #include <guest/trap.h>
@@ -34,6 +36,7 @@ extern const char rt_trap_stubs[], rt_user_return_stub[];
 extern uint64_t rt_gdt[GDT_ENTRIES];
 
 static struct gate idt[256] __attribute__((aligned(16)));
+static rt_irq_fn irq_handlers[256];
 static struct tss tss __attribute__((aligned(16)));
 static uint8_t trap_stack[RT_TRAP_STACK_SIZE] __attribute__((aligned(16)));
 
@@ -72,7 +75,7 @@ void rt_idt_init(void)
     rt_gdt[SEL_TSS / 8 + 1] = base >> 32;
     __asm__ volatile("ltr %w0" ::"r"(SEL_TSS));
 
-    for (unsigned v = 0; v < 32; v++)
+    for (unsigned v = 0; v < RT_FIRST_IRQ_VECTOR; v++)
         set_gate(v, rt_trap_stubs + 16 * v, 0);
     set_gate(RT_VEC_USER_RETURN, rt_user_return_stub, 3);
     struct table_ptr p = {sizeof(idt) - 1, (uint64_t)idt};
@@ -105,8 +108,27 @@ static const char *vector_name(uint64_t v)
     return v < 32 && names[v] ? names[v] : "?";
 }
 
+/* Vectors 32-255 get a gate only with a handler: an interrupt on any
+ * other one (and INT n through it) raises #GP as through an empty IDT. */
+void rt_irq_handler(unsigned vector, rt_irq_fn fn)
+{
+    if (vector < RT_FIRST_IRQ_VECTOR || vector > 255 || vector == RT_VEC_USER_RETURN) {
+        rt_fail("rt_irq_handler", "vector %u cannot have an interrupt handler", vector);
+        return;
+    }
+    irq_handlers[vector] = fn;
+    if (fn)
+        set_gate(vector, rt_trap_stubs + 16 * vector, 0);
+    else
+        idt[vector] = (struct gate){0};
+}
+
 void rt_trap(struct rt_frame *f)
 {
+    if (f->vector >= RT_FIRST_IRQ_VECTOR && irq_handlers[f->vector & 0xff]) {
+        irq_handlers[f->vector & 0xff](f);
+        return;
+    }
     if (!expect.armed) {
         rt_fail("unexpected exception", "vector %lu %s, error %#lx, rip %#lx, cs %#lx, cr2 %#lx",
                 f->vector, vector_name(f->vector), f->error, f->rip, f->cs, read_cr2());

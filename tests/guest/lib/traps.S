@@ -1,8 +1,8 @@
 /*
- * Exception entry: one 16-byte stub per vector 0-31 (idt.c points the gates
- * at rt_trap_stubs + 16 * vector), a common path that saves the registers as
- * struct rt_frame and calls rt_trap, and the ring-3 round trip of
- * rt_user_call.
+ * Exception and interrupt entry: one 16-byte stub per vector 0-255 (idt.c
+ * points the gates at rt_trap_stubs + 16 * vector), a common path that
+ * saves the registers as struct rt_frame and calls rt_trap, and the ring-3
+ * round trip of rt_user_call.
  */
 #include <guest/layout.h>
 
@@ -56,6 +56,12 @@ rt_trap_stubs:
     trap_stub 29
     trap_stub 30
     trap_stub 31
+/* Vectors 32-255: external interrupts and INT n (no error code). */
+    .set vector, 32
+    .rept 224
+    trap_stub vector
+    .set vector, vector + 1
+    .endr
 
 trap_common:
     pushq %rax

@@ -53,6 +53,11 @@ void rt_idt_allow_user(unsigned vector);
 void rt_expect(const void *resume);
 struct rt_trap rt_expect_end(void);
 
+/* RDMSR/WRMSR that may fault: the exception record (count 0: none, and
+ * *value holds what RDMSR read). */
+struct rt_trap rt_rdmsr_probe(uint32_t msr, uint64_t *value);
+struct rt_trap rt_wrmsr_probe(uint32_t msr, uint64_t value);
+
 /* Runs fn in ring 3 on stack_top with %rdi = arg; fn returns with
  * INT RT_VEC_USER_RETURN, and rt_user_call returns its %rax. The stack and
  * fn must be on user pages (the runtime maps everything user). */
