@@ -3,6 +3,8 @@
  * and written in svm_state.c. */
 #include "svm.h"
 #include "kernel_map.h"
+#include "vcpu_dr.h"
+#include "xsave.h"
 #include "../kernel_memory.h"
 #include "../log.h"
 #include "../memory.h"
@@ -184,6 +186,7 @@ static enum vireo_status svm_init(struct vcpu *v)
     struct vmcb *vmcb = v->hw;
     struct svm_vcpu *s = svm_vcpu(v);
     memset(s, 0, sizeof(*s));
+    memset(v->dr, 0, sizeof(v->dr));
     s->flush_gen = 0; /* flush the ASID on the first VMRUN: it may be reused */
     vmcb->control.iopm_base_pa = svm_cpu.iopm_pa;
     vmcb->control.msrpm_base_pa = svm_cpu.msrpm_pa;
@@ -204,6 +207,7 @@ static void svm_fini(struct vcpu *v)
     const struct vmcb *vmcb = v->hw;
     if (svm_cpu.asid_owner[vmcb->control.asid] == v)
         svm_cpu.asid_owner[vmcb->control.asid] = NULL;
+    vcpu_dr_forget(v);
 }
 
 static u64 svm_gpa_leaf_flags(u32 rights)
@@ -248,6 +252,7 @@ static u32 svm_run(struct vcpu *v)
         vmcb->control.tlb_control = SVM_TLB_NOTHING;
     }
     vmcb->control.clean = 0; /* the kernel writes the VMCB freely */
+    vcpu_dr_load(v, false);  /* DR6 and DR7 are the VMCB's */
     vmcb->save.rax = v->gpr.rax;
     __asm__ volatile("clgi; sti" ::: "memory");
     svm_enter(v, v->hw_phys, svm_cpu.host_pa);
@@ -257,6 +262,7 @@ static u32 svm_run(struct vcpu *v)
     if (vmcb->save.dr7 & DR7_ENABLE_BITS)
         write_dr7(DR7_RESET);
     __asm__ volatile("cli; stgi" ::: "memory");
+    v->xcr0 = xsave_guest_xcr0(v->xcr0);
     v->gpr.rax = vmcb->save.rax;
     v->launched = 1;
     vmcb->control.eventinj = 0; /* delivered, or back in exitintinfo */

@@ -1,6 +1,7 @@
 /* The exit message's items on AMD-V: read from and written to the VMCB
  * (and the registers VMRUN does not switch), and what only SVM rules out. */
 #include "svm.h"
+#include "vcpu_dr.h"
 #include <vireo/vmexit_map.h>
 #include <vireo/x86/cr.h>
 #include <vireo/x86/msr.h>
@@ -180,8 +181,8 @@ void svm_read(struct vcpu *v, u64 mtd, struct vireo_vcpu_state *s)
     if (HAS(DR7))
         s->dr7 = g->dr7, s->dr6 = g->dr6;
     if (HAS(DR0_3)) {
-        /* The kernel never uses debug registers: the guest's stay in them. */
-        s->dr[0] = read_dr0(), s->dr[1] = read_dr1(), s->dr[2] = read_dr2(), s->dr[3] = read_dr3();
+        for (unsigned i = 0; i < 4; i++)
+            s->dr[i] = vcpu_dr_get(v, i);
     }
     if (HAS(SYSENTER))
         s->sysenter_cs = g->sysenter_cs, s->sysenter_esp = g->sysenter_esp,
@@ -299,7 +300,8 @@ void svm_write(struct vcpu *v, u64 mtd, const struct vireo_vcpu_state *s)
     if (HAS(DR7))
         g->dr7 = s->dr7, g->dr6 = s->dr6;
     if (HAS(DR0_3)) {
-        write_dr0(s->dr[0]), write_dr1(s->dr[1]), write_dr2(s->dr[2]), write_dr3(s->dr[3]);
+        for (unsigned i = 0; i < 4; i++)
+            vcpu_dr_set(v, i, s->dr[i]);
     }
     if (HAS(SYSENTER))
         g->sysenter_cs = s->sysenter_cs, g->sysenter_esp = s->sysenter_esp,

@@ -86,6 +86,9 @@ struct vcpu {
     u64 tlb_gen; /* the VM PD's guest-physical generation this vCPU last flushed for */
     u64 xcr0;    /* the guest's XCR0 (the XCR0 item): in XCR0 while it runs */
     u64 reserved1[2];
+    /* DR0-3 and (VT-x) DR6 while another vCPU's are in the registers
+     * (vcpu_dr.h). */
+    u64 dr[4], dr6;
 
     /* The back end's own state; each back end checks that its struct fits. */
     u8 backend[VCPU_BACKEND_BYTES] __attribute__((aligned(64)));

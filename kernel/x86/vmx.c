@@ -8,6 +8,7 @@
 #include "vmx.h"
 #include "ec_context.h"
 #include "kernel_map.h"
+#include "vcpu_dr.h"
 #include "vmx_bits.h"
 #include "../log.h"
 #include "../memory.h"
@@ -196,8 +197,9 @@ static void setup_guest_reset(struct vcpu *v)
     vmcs_put(VMCS_GUEST_INTERRUPTIBILITY, 0);
     vmcs_put(VMCS_GUEST_ACTIVITY, VMX_ACTIVITY_ACTIVE);
     vmcs_put(VMCS_GUEST_PENDING_DBG, 0);
-    struct vmx_vcpu *be = vmx_of(v);
-    be->dr6 = 0xffff0ff0; /* DR0-3, CR2, CR8 and the MSR area stay 0 */
+    for (unsigned i = 0; i < 4; i++)
+        v->dr[i] = 0;
+    v->dr6 = 0xffff0ff0; /* CR2, CR8 and the MSR area stay 0 */
 }
 
 static void vmx_fini(struct vcpu *v)
@@ -209,8 +211,7 @@ static void vmx_fini(struct vcpu *v)
                  vmx_fail_text(f));
     if (cpu->current == v)
         cpu->current = NULL;
-    if (cpu->dr_owner == v)
-        cpu->dr_owner = NULL;
+    vcpu_dr_forget(v);
 }
 
 static enum vireo_status vmx_init(struct vcpu *v)
@@ -281,29 +282,6 @@ static u32 entry_failed_reason(struct vcpu *v, u32 reason)
     }
 }
 
-/* DR0-3 and DR6 of v into the registers (the kernel never uses them;
- * DR7 is in the VMCS and the host's is 0x400 after every exit). */
-static void drs_load(struct vmx_cpu *cpu, struct vcpu *v)
-{
-    if (cpu->dr_owner == v)
-        return;
-    if (cpu->dr_owner) {
-        struct vmx_vcpu *o = vmx_of(cpu->dr_owner);
-        o->dr[0] = read_dr0();
-        o->dr[1] = read_dr1();
-        o->dr[2] = read_dr2();
-        o->dr[3] = read_dr3();
-        o->dr6 = read_dr6();
-    }
-    struct vmx_vcpu *be = vmx_of(v);
-    write_dr0(be->dr[0]);
-    write_dr1(be->dr[1]);
-    write_dr2(be->dr[2]);
-    write_dr3(be->dr[3]);
-    write_dr6(be->dr6);
-    cpu->dr_owner = v;
-}
-
 /* A HOST exit (interrupt, NMI): the guest goes on, so an event whose
  * delivery the exit interrupted is injected again at the next entry. */
 static void host_exit(struct vmx_cpu *cpu, u32 basic, u32 intr_info)
@@ -364,7 +342,7 @@ static u32 vmx_run(struct vcpu *v)
         invvpid((u16)v->tag);
         invept(eptp_of(v->ec->pd));
     }
-    drs_load(cpu, v);
+    vcpu_dr_load(v, true); /* DR7 is the VMCS's; the host's is 0x400 after every exit */
     if (read_cr2() != be->cr2)
         write_cr2(be->cr2);
 

@@ -47,8 +47,6 @@ struct vmx_vcpu {
     u64 cr0_forced_val, cr4_forced_val;
     u64 cr2; /* saved after every exit, loaded before entry */
     u64 cr8; /* the TPR: CR8 accesses exit (no TPR shadow), kept here */
-    /* DR0-3, DR6 while another vCPU's are in the registers. */
-    u64 dr[4], dr6;
     /* The last exit, as far as run() read it. */
     u32 exit_reason, exit_intr_info;
     /* A VMWRITE into this VMCS failed (a kernel bug): the VM-instruction
@@ -88,8 +86,7 @@ extern struct vmx_config vmx_cfg;
 /* Per CPU. */
 struct vmx_cpu {
     u64 vmxon_phys;
-    struct vcpu *current;  /* whose VMCS is current (VMPTRLD) */
-    struct vcpu *dr_owner; /* whose DR0-3/DR6 are in the registers */
+    struct vcpu *current; /* whose VMCS is current (VMPTRLD) */
     bool nmi_logged;
 };
 extern struct vmx_cpu vmx_cpus[CONFIG_MAX_CPUS];
@@ -131,10 +128,6 @@ static inline void vmcs_put(u32 field, u64 value)
     if (__builtin_expect(!vmx_vmwrite(field, value), 0))
         vmcs_failed(field, true);
 }
-
-/* The guest's DR0-3/DR6 are in the registers (the vCPU that last ran on
- * this CPU owns them). */
-bool vmx_owns_drs(struct vcpu *v);
 
 /* vmx_state.c: the contract's read/check/write, and the CR0/CR4 set-up
  * both files use. */

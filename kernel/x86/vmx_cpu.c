@@ -59,11 +59,6 @@ bool vmx_load(struct vcpu *v)
     return true;
 }
 
-bool vmx_owns_drs(struct vcpu *v)
-{
-    return this_vmx()->dr_owner == v;
-}
-
 /* ---- CPU set-up ---- */
 
 static bool control(const char *what, u64 cap, u32 required, u32 optional, u32 *value)

@@ -6,6 +6,7 @@
  */
 #include "vmx.h"
 #include "vmx_bits.h"
+#include "vcpu_dr.h"
 #include "../vcpu/entry_check.h"
 #include <vireo/vmexit_map.h>
 #include <vireo/x86/cr.h>
@@ -92,52 +93,6 @@ void vmx_set_ctrl(struct vcpu *v, const struct vireo_vcpu_ctrl *ctrl)
 }
 
 /* ---- reading ---- */
-
-static u64 dr_read(struct vcpu *v, unsigned n)
-{
-    if (!vmx_owns_drs(v))
-        return n == 6 ? vmx_of(v)->dr6 : vmx_of(v)->dr[n];
-    switch (n) {
-    case 0:
-        return read_dr0();
-    case 1:
-        return read_dr1();
-    case 2:
-        return read_dr2();
-    case 3:
-        return read_dr3();
-    default:
-        return read_dr6();
-    }
-}
-
-static void dr_write(struct vcpu *v, unsigned n, u64 value)
-{
-    if (!vmx_owns_drs(v)) {
-        if (n == 6)
-            vmx_of(v)->dr6 = value;
-        else
-            vmx_of(v)->dr[n] = value;
-        return;
-    }
-    switch (n) {
-    case 0:
-        write_dr0(value);
-        break;
-    case 1:
-        write_dr1(value);
-        break;
-    case 2:
-        write_dr2(value);
-        break;
-    case 3:
-        write_dr3(value);
-        break;
-    default:
-        write_dr6(value);
-        break;
-    }
-}
 
 static u32 vect_info_read(void)
 {
@@ -313,11 +268,11 @@ void vmx_read(struct vcpu *v, u64 mtd, struct vireo_vcpu_state *s)
         s->xcr0 = v->xcr0;
     if (mtd & MTD(DR7)) {
         s->dr7 = vmcs_get(VMCS_GUEST_DR7);
-        s->dr6 = dr_read(v, 6);
+        s->dr6 = vcpu_dr_get(v, 6);
     }
     if (mtd & MTD(DR0_3)) {
         for (unsigned i = 0; i < 4; i++)
-            s->dr[i] = dr_read(v, i);
+            s->dr[i] = vcpu_dr_get(v, i);
     }
     if (mtd & MTD(SYSENTER)) {
         s->sysenter_cs = vmcs_get(VMCS_GUEST_SYSENTER_CS);
@@ -510,11 +465,11 @@ void vmx_write(struct vcpu *v, u64 mtd, const struct vireo_vcpu_state *s)
         v->xcr0 = s->xcr0; /* XSETBV before the next entry (ec_context.c) */
     if (mtd & MTD(DR7)) {
         vmcs_put(VMCS_GUEST_DR7, s->dr7);
-        dr_write(v, 6, s->dr6);
+        vcpu_dr_set(v, 6, s->dr6);
     }
     if (mtd & MTD(DR0_3)) {
         for (unsigned i = 0; i < 4; i++)
-            dr_write(v, i, s->dr[i]);
+            vcpu_dr_set(v, i, s->dr[i]);
     }
     if (mtd & MTD(SYSENTER)) {
         vmcs_put(VMCS_GUEST_SYSENTER_CS, s->sysenter_cs);

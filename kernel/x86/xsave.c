@@ -79,6 +79,26 @@ void xsave_set_xcr0(u64 xcr0)
     xcr0_now = xcr0;
 }
 
+u64 xsave_guest_xcr0(u64 entered)
+{
+    if (!have_xsave)
+        return entered;
+    u64 now = xgetbv(0);
+    xcr0_now = now;
+    if (now == entered)
+        return entered;
+    static bool logged;
+    if ((now & ~vcpu_mask) && !logged) {
+        logged = true;
+        log_warn("kernel: xsave: a guest set XCR0 0x%llx without an exit; kept 0x%llx (logged "
+                 "once)\n",
+                 (unsigned long long)now, (unsigned long long)(now & vcpu_mask));
+    }
+    /* XSETBV took it, so x87 is set and AVX comes with SSE: the mask
+     * keeps it valid. */
+    return now & vcpu_mask;
+}
+
 void xsave_vcpu_save(u8 area[XSAVE_VCPU_BYTES])
 {
     if (!have_xsave) {

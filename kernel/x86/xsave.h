@@ -51,5 +51,10 @@ void xsave_vcpu_load(const u8 area[XSAVE_VCPU_BYTES]);
 /* XCR0 = xcr0 (XSETBV only when it differs; nothing without XSAVE). The
  * value must be valid: entry_check's XCR0 rules, or XSAVE_HOST_XCR0. */
 void xsave_set_xcr0(u64 xcr0);
+/* After a VM exit: the XCR0 the guest left, where it differs from the
+ * `entered` one. AMD-V intercepts XSETBV, but QEMU TCG (7.2) lets an AMD-V
+ * guest execute it: the guest's is then what XGETBV reads, kept within
+ * xsave_vcpu_mask() (a guest that ignored CPUID loses the rest). */
+u64 xsave_guest_xcr0(u64 entered);
 
 #endif
