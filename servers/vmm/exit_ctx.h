@@ -32,6 +32,7 @@ void exit_inject_exception(struct exit_ctx *x, u32 vector, bool has_error, u32 e
 #define EXC_SS 12
 #define EXC_GP 13
 #define EXC_PF 14
+#define EXC_AC 17
 static inline void exit_gp(struct exit_ctx *x)
 {
     exit_inject_exception(x, EXC_GP, true, 0);

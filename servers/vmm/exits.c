@@ -2,6 +2,7 @@
 #include "cpuid.h"
 #include "cr.h"
 #include "events.h"
+#include "exception.h"
 #include "exit_ctx.h"
 #include "fuzz.h"
 #include "insn.h"
@@ -44,6 +45,7 @@ static void startup(struct exit_ctx *x, struct vcpu_ctx *v)
      * checked here (cr.c), so an invalid one raises #GP even where the CPU
      * below would take it (QEMU TCG), and reads see the shadow. */
     memset(&s->ctrl, 0, sizeof(s->ctrl));
+    s->ctrl.exc_bitmap = EXCEPTION_INTERCEPTS;
     s->ctrl.cr0_mask = s->ctrl.cr4_mask = ~0ull;
     s->ctrl.cr0_shadow = s->cr0;
     s->ctrl.cr4_shadow = s->cr4;
@@ -94,20 +96,6 @@ static void xsetbv(struct exit_ctx *x)
         skip(x);
     else
         exit_gp(x);
-}
-
-static void exception(struct exit_ctx *x)
-{
-    /* Not intercepted on purpose (the bitmap is empty): give it back. */
-    struct vireo_vcpu_state *s = x->s;
-    s->inj_info = (u32)s->info[0];
-    s->inj_error = (u32)s->info[1];
-    s->inj_len = s->insn_len;
-    x->changed |= VIREO_MTD(INJECT);
-    if (VIREO_GET(VMX_INTR_INFO, VECTOR, s->info[0]) == EXC_PF) {
-        s->cr2 = s->info[2];
-        x->changed |= VIREO_MTD(CR2);
-    }
 }
 
 static void dispatch(struct exit_ctx *x, struct vcpu_ctx *v)
@@ -161,7 +149,7 @@ static void dispatch(struct exit_ctx *x, struct vcpu_ctx *v)
         mmio_exit(x);
         return;
     case VIREO_EXIT_EXCEPTION:
-        exception(x);
+        exception_exit(x);
         return;
     case VIREO_EXIT_TRIPLE_FAULT:
         vm_stop(x->vm, VM_END_TRIPLE_FAULT, VM_STATUS_TRIPLE_FAULT, "triple fault at rip %#llx",
