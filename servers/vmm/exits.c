@@ -10,6 +10,7 @@
 #include "mb1_cpu.h"
 #include "mmio.h"
 #include "ram_map.h"
+#include "xstate.h"
 #include <string.h>
 #include <vireo/cap.h>
 #include <vireo/user.h>
@@ -91,11 +92,7 @@ static void skip(struct exit_ctx *x)
 
 static void xsetbv(struct exit_ctx *x)
 {
-    /* XCR0 is not switched yet: only the x87-only value is accepted. */
-    if ((u32)x->s->rcx == 0 && (u32)x->s->rax == 1 && (u32)x->s->rdx == 0)
-        skip(x);
-    else
-        exit_gp(x);
+    xstate_xsetbv_exit(x, xstate_guest_xcr0_mask());
 }
 
 static void dispatch(struct exit_ctx *x, struct vcpu_ctx *v)
