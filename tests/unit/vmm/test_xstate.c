@@ -146,8 +146,8 @@ static void test_host(void)
 {
     u64 mask = xstate_guest_xcr0_mask();
     struct cpuid_regs l1 = cpuid(1, 0);
-    bool xsave = cpuid(0, 0).eax >= 0xd && (l1.ecx & CPUID_1_ECX_XSAVE) &&
-                 (l1.ecx & CPUID_1_ECX_OSXSAVE);
+    bool xsave =
+        cpuid(0, 0).eax >= 0xd && (l1.ecx & CPUID_1_ECX_XSAVE) && (l1.ecx & CPUID_1_ECX_OSXSAVE);
     printf("host: XSAVE %s, guests offered XCR0 %#llx\n", xsave ? "on" : "off",
            (unsigned long long)mask);
     CHECK(!(mask & ~VIREO_XCR0_SUPPORTED));
