@@ -252,7 +252,14 @@ static u32 svm_run(struct vcpu *v)
         vmcb->control.tlb_control = SVM_TLB_NOTHING;
     }
     vmcb->control.clean = 0; /* the kernel writes the VMCB freely */
-    vcpu_dr_load(v, false);  /* DR6 and DR7 are the VMCB's */
+    /* An open interrupt window stays open until the VMM closes it: the
+     * virtual interrupt goes in again at every entry, since an exit the
+     * kernel handles (a host interrupt) may have dropped it (Bochs' AMD-V
+     * model does: the VINTR intercept then never came). */
+    if (s->ctrl.flags & VIREO_BIT(VIREO_CTRL, INTR_WINDOW))
+        vmcb->control.int_ctl |=
+            VIREO_PUT(SVM_INT_CTL, V_IRQ, 1) | VIREO_PUT(SVM_INT_CTL, V_IGN_TPR, 1);
+    vcpu_dr_load(v, false); /* DR6 and DR7 are the VMCB's */
     vmcb->save.rax = v->gpr.rax;
     __asm__ volatile("clgi; sti" ::: "memory");
     svm_enter(v, v->hw_phys, svm_cpu.host_pa);

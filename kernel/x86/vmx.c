@@ -305,6 +305,13 @@ static void host_exit(struct vmx_cpu *cpu, u32 basic, u32 intr_info)
     if (!VIREO_GET(VMX_INTR_INFO, VALID, vect))
         return;
     vmcs_put(VMCS_ENTRY_INTR_INFO, vect & ~(u32)VIREO_MASK(VMX_INTR_INFO, NMI_UNBLOCKED));
+    if (VIREO_GET(VMX_INTR_INFO, TYPE, vect) == VMX_EVENT_NMI) {
+        /* An NMI whose delivery the exit cut short blocks nothing yet
+         * (the SDM has the VMM clear the blocking before injecting it
+         * again); entry would refuse the injection while blocked. */
+        vmcs_put(VMCS_GUEST_INTERRUPTIBILITY,
+                 vmcs_get(VMCS_GUEST_INTERRUPTIBILITY) & ~VIREO_BIT(VMX_INTR_STATE, BLOCK_NMI));
+    }
     if (VIREO_GET(VMX_INTR_INFO, HAS_ERROR, vect))
         vmcs_put(VMCS_ENTRY_EXCEPTION_ERROR, vmcs_get(VMCS_IDT_VECTORING_ERROR));
     if (vmx_event_is_soft((u32)VIREO_GET(VMX_INTR_INFO, TYPE, vect)))

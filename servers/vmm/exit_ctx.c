@@ -73,6 +73,13 @@ void exit_reinject_vectoring(struct exit_ctx *x)
     s->inj_error = s->vect_error;
     s->inj_len = s->insn_len; /* software events: the instruction's length (VMX gives it) */
     x->changed |= VIREO_MTD(INJECT);
+    if (type == VMX_EVENT_NMI && (s->intr_state & VIREO_BIT(VMX_INTR_STATE, BLOCK_NMI))) {
+        /* The NMI was not delivered, so it blocks nothing yet: an exit
+         * during its delivery reports NMIs blocked, and the SDM has the
+         * VMM clear that before injecting it again. */
+        s->intr_state &= ~(u32)VIREO_BIT(VMX_INTR_STATE, BLOCK_NMI);
+        x->changed |= VIREO_MTD(INTR_STATE);
+    }
 }
 
 u32 exit_cpl(const struct vireo_vcpu_state *s)

@@ -1,7 +1,7 @@
 /*
  * events: what a VMM must get right about events (DESIGN.md section 8,
- * seed 003): an event whose delivery exits is injected again, exactly once.
- * Interrupt shadows and windows follow once the guest has interrupts.
+ * seed 003): an event whose delivery exits is injected again, exactly once;
+ * interrupts respect the STI shadow across an emulated instruction.
  */
 #include "tests.h"
 #include <guest/rt.h>
@@ -11,4 +11,5 @@ const char guest_name[] = "events";
 void guest_main(void)
 {
     test_reinjection();
+    test_interrupts();
 }

@@ -83,6 +83,45 @@ flushed_table_int3_at:
 flushed_table_int3_after:
     ret
 
+/* sti_cpuid(): STI; CPUID; NOP with an interrupt pending. The STI shadow
+ * covers the CPUID, which a VMM emulates: the interrupt comes after it,
+ * at sti_cpuid_after, not after the NOP too. */
+    .globl sti_cpuid, sti_cpuid_after
+sti_cpuid:
+    pushq %rbx
+    xorl %eax, %eax
+    sti
+    cpuid
+sti_cpuid_after:
+    nop
+    cli
+    popq %rbx
+    ret
+
+/* flushed_stack_intr(page): an interrupt pending while IF=0 comes in onto
+ * a flushed stack page after STI; NOP (at flushed_stack_intr_after). */
+    on_flushed_stack flushed_stack_intr
+    sti
+    nop
+flushed_stack_intr_after:
+    cli
+    back
+
+/* flushed_stack_nmi(page, icr, lo): writes lo to the ICR (an NMI IPI to
+ * this CPU) with the stack on a flushed page. */
+    .globl flushed_stack_nmi, flushed_stack_nmi_after
+flushed_stack_nmi:
+    movq %rsp, saved_rsp(%rip)
+    movl %edx, %ecx
+    movq %rdi, %rax
+    leaq 4096-256(%rdi), %rsp
+    movl $FLUSH_PORT, %edx
+    outl %eax, %dx
+    movl %ecx, (%rsi)
+flushed_stack_nmi_after:
+    nop
+    back
+
     .data
     .balign 8
 saved_rsp:

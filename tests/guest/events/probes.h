@@ -15,5 +15,10 @@ EVENT_PROBE(flushed_stack_ud)
 EVENT_PROBE(flushed_stack_gp)
 EVENT_PROBE(flushed_stack_de)
 EVENT_PROBE(flushed_table_int3)
+EVENT_PROBE(flushed_stack_intr)
+void flushed_stack_nmi(void *page, volatile uint32_t *icr, uint32_t lo);
+extern const char flushed_stack_nmi_after[];
+void sti_cpuid(void);
+extern const char sti_cpuid_after[];
 
 #endif

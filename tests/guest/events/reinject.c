@@ -58,7 +58,8 @@ void test_reinjection(void)
      * there (docs/GUESTS.md). */
     bool icebp = rt_platform() != RT_PLATFORM_QEMU_TCG;
     if (!icebp)
-        rt_deviation("INT1 (F1) onto a flushed stack page", "not tried: QEMU TCG raises #UD for it");
+        rt_deviation("INT1 (F1) onto a flushed stack page",
+                     "not tried: QEMU TCG raises #UD for it");
     for (unsigned round = 0; round < 2; round++) {
         for (unsigned i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
             if (icebp || kinds[i].probe != flushed_stack_icebp)

@@ -3,5 +3,6 @@
 #define EVENTS_TESTS_H
 
 void test_reinjection(void);
+void test_interrupts(void);
 
 #endif
