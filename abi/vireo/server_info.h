@@ -46,6 +46,7 @@
 #define VIREO_ABI_SERVER_INFO_H
 
 #include <vireo/types.h>
+#include <vireo/x86/cpuid.h>
 
 #define VIREO_SERVER_INFO_ADDR        0x00007fff00000000ull /* one page, read-only */
 #define VIREO_SERVER_UTCB_ADDR        0x00007fff00010000ull /* one page */
@@ -89,8 +90,9 @@ VIREO_ABI_SIZE(struct vireo_server_ref, 48);
 
 /* The paravirtualization provider a VM's CPUID shows (`paravirt`). */
 enum vireo_vm_paravirt {
-    VIREO_PARAVIRT_NONE = 0,    /* no hypervisor bit, leaves 0x40000000.. read 0 */
+    VIREO_PARAVIRT_NONE = 0,    /* no hypervisor bit; 0x40000000.. read as leaves out of range */
     VIREO_PARAVIRT_MINIMAL = 1, /* the hypervisor bit and the "Vireo VMM" signature */
+    VIREO_PARAVIRT_KVM = 2,     /* the hypervisor bit and KVM's "KVMKVMKVM" leaves */
 };
 
 /* A file the VMM gives its guest: where init mapped the copy. */
@@ -111,13 +113,17 @@ struct vireo_vm_info {
     u32 vcpu_budget_us;
     u32 module_count;
     u32 paravirt; /* enum vireo_vm_paravirt: what CPUID tells the guest of its hypervisor */
+    /* `cpuid-disable`: the CPUID features removed, a set of enum
+     * vireo_cpuid_feature (abi/vireo/x86/cpuid.h) */
+    u64 cpuid_disable[VIREO_CPUID_SET_WORDS];
     struct vireo_vm_file kernel;
     struct vireo_vm_file modules[VIREO_VM_MAX_MODULES];
     char cmdline[VIREO_VM_CMDLINE_MAX]; /* NUL-terminated, maybe empty */
 };
 VIREO_ABI_OFFSET(struct vireo_vm_info, vm_pd_sel, 0x20);
-VIREO_ABI_OFFSET(struct vireo_vm_info, kernel, 0x58);
-VIREO_ABI_SIZE(struct vireo_vm_info, 0x58 + 48 * 9 + 1024);
+VIREO_ABI_OFFSET(struct vireo_vm_info, cpuid_disable, 0x58);
+VIREO_ABI_OFFSET(struct vireo_vm_info, kernel, 0x68);
+VIREO_ABI_SIZE(struct vireo_vm_info, 0x68 + 48 * 9 + 1024);
 
 struct vireo_server_info {
     u64 magic;   /* VIREO_SERVER_MAGIC */

@@ -131,7 +131,7 @@ static const char *const known_props[] = {
 
 static const char *const vm_props[] = {
     "memory-mib", "kernel",  "cmdline",       "modules",    "quota",    "priority",
-    "budget-us",  "phandle", "linux,phandle", "compatible", "paravirt",
+    "budget-us",  "phandle", "linux,phandle", "compatible", "paravirt", "cpuid-disable",
 };
 
 static bool check_props(struct parser *p, int node, const char *const *known, size_t count)
@@ -272,6 +272,59 @@ static bool get_cmdline(struct parser *p, int node, struct vm_desc *vm)
     return true;
 }
 
+/* `paravirt`: the provider CPUID shows; "minimal" without the property. */
+static bool get_paravirt(struct parser *p, int node, struct vm_desc *vm)
+{
+    static const char *const names[] = {
+        [VIREO_PARAVIRT_NONE] = "none",
+        [VIREO_PARAVIRT_MINIMAL] = "minimal",
+        [VIREO_PARAVIRT_KVM] = "kvm",
+    };
+    const char *pv;
+    if (!get_string(p, node, "paravirt", &pv))
+        return false;
+    vm->paravirt = VIREO_PARAVIRT_MINIMAL;
+    if (!pv)
+        return true;
+    for (u32 i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(pv, names[i]) == 0) {
+            vm->paravirt = i;
+            return true;
+        }
+    }
+    return fail(p, "%s: property 'paravirt' is \"%s\", must be \"none\", \"minimal\" or \"kvm\"",
+                p->where, pv);
+}
+
+/* `cpuid-disable`: names of abi/vireo/x86/cpuid.h's table, each a feature
+ * the guest must not be offered; FIXED ones cannot be removed. */
+static bool get_cpuid_disable(struct parser *p, int node, struct vm_desc *vm)
+{
+    int len;
+    const char *data = fdt_getprop(p->fdt, node, "cpuid-disable", &len);
+    memset(vm->cpuid_disable, 0, sizeof(vm->cpuid_disable));
+    if (!data)
+        return true;
+    if (len < 2 || data[len - 1] != '\0')
+        return fail(p, "%s: property 'cpuid-disable' must be a list of feature names", p->where);
+    for (int off = 0; off < len; off += (int)strlen(data + off) + 1) {
+        const char *name = data + off;
+        u32 f = 0;
+        while (f < VIREO_CPUID_FEATURE_COUNT && strcmp(vireo_cpuid_feature(f)->name, name) != 0)
+            f++;
+        if (f == VIREO_CPUID_FEATURE_COUNT)
+            return fail(p, "%s: property 'cpuid-disable' names \"%s\", which is no CPUID feature",
+                        p->where, name);
+        if (vireo_cpuid_feature(f)->kind == VIREO_CPUID_KIND_FIXED)
+            return fail(p,
+                        "%s: property 'cpuid-disable' names \"%s\", which Vireo's guests "
+                        "always have",
+                        p->where, name);
+        vm->cpuid_disable[f / 64] |= 1ull << (f % 64);
+    }
+    return true;
+}
+
 static bool parse_vm(struct parser *p, int node, const struct server_desc *vmm, struct vm_desc *vm)
 {
     if (!check_props(p, node, vm_props, sizeof(vm_props) / sizeof(vm_props[0])))
@@ -286,15 +339,8 @@ static bool parse_vm(struct parser *p, int node, const struct server_desc *vmm, 
     if (vm->cmdline && strlen(vm->cmdline) >= VIREO_VM_CMDLINE_MAX)
         return fail(p, "%s: property 'cmdline' is longer than %u characters", p->where,
                     VIREO_VM_CMDLINE_MAX - 1);
-    const char *pv;
-    if (!get_string(p, node, "paravirt", &pv))
+    if (!get_paravirt(p, node, vm) || !get_cpuid_disable(p, node, vm))
         return false;
-    vm->paravirt = VIREO_PARAVIRT_MINIMAL;
-    if (pv && strcmp(pv, "none") == 0)
-        vm->paravirt = VIREO_PARAVIRT_NONE;
-    else if (pv && strcmp(pv, "minimal") != 0)
-        return fail(p, "%s: property 'paravirt' is \"%s\", must be \"none\" or \"minimal\"",
-                    p->where, pv);
     vm->quota = vm_default_quota(vm->memory_mib);
     vm->vcpu_priority = vmm->priority;
     vm->vcpu_budget_us = VM_DEFAULT_BUDGET_US;

@@ -41,9 +41,10 @@ struct vm_desc {
     u32 quota;         /* kernel-object blocks of the VM PD */
     u32 vcpu_priority; /* 0: the VMM's priority */
     u32 vcpu_budget_us;
-    u32 paravirt;        /* enum vireo_vm_paravirt */
-    const char *kernel;  /* boot module with the guest image */
-    const char *cmdline; /* NULL: empty */
+    u32 paravirt;                             /* enum vireo_vm_paravirt */
+    u64 cpuid_disable[VIREO_CPUID_SET_WORDS]; /* `cpuid-disable`: enum vireo_cpuid_feature set */
+    const char *kernel;                       /* boot module with the guest image */
+    const char *cmdline;                      /* NULL: empty */
     u32 module_count;
     const char *modules[VIREO_VM_MAX_MODULES]; /* boot modules for the guest */
 };

@@ -80,6 +80,7 @@ void vm_fill_info(const struct init_ctx *c, const struct server_rt *r, struct vi
     in->vcpu_budget_us = vm->vcpu_budget_us;
     in->module_count = vm->module_count;
     in->paravirt = vm->paravirt;
+    memcpy(in->cpuid_disable, vm->cpuid_disable, sizeof(in->cpuid_disable));
     if (vm->cmdline)
         memcpy(in->cmdline, vm->cmdline, strlen(vm->cmdline) + 1);
     u64 addr = VIREO_SERVER_GUEST_FILES_ADDR;

@@ -2,6 +2,7 @@
 #include "cpuid.h"
 #include "guest_access.h"
 #include "insn.h"
+#include "lapic.h"
 #include "regs.h"
 #include <string.h>
 #include <vireo/x86/cr.h>
@@ -14,22 +15,27 @@
     (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_NW | CR0_CD |     \
      CR0_PG)
 
-/* CR4 bits the guest may set: what its CPUID reports. */
+/* CR4 bits the guest may set: what its CPUID offers (TSD, PAE, PCE,
+ * OSFXSR and OSXMMEXCPT with what every guest has). VMXE, SMXE, LA57,
+ * PKE and the later ones are never offered. */
 static u64 cr4_allowed(void)
 {
-    struct cpuid_result l1 = cpuid_guest(1, 0), l7 = cpuid_guest(7, 0);
-    u64 ok = CR4_TSD | CR4_DE | CR4_PAE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT;
-    ok |= (l1.edx & (1u << 1)) ? CR4_VME | CR4_PVI : 0;
-    ok |= (l1.edx & (1u << 3)) ? CR4_PSE : 0;
-    ok |= (l1.edx & (1u << 7)) ? CR4_MCE : 0;
-    ok |= (l1.edx & (1u << 13)) ? CR4_PGE : 0;
-    ok |= (l1.ecx & (1u << 17)) ? CR4_PCIDE : 0;
-    ok |= (l1.ecx & (1u << 26)) ? CR4_OSXSAVE : 0;
-    ok |= (l7.ebx & (1u << 0)) ? CR4_FSGSBASE : 0;
-    ok |= (l7.ebx & (1u << 7)) ? CR4_SMEP : 0;
-    ok |= (l7.ebx & (1u << 20)) ? CR4_SMAP : 0;
-    ok |= (l7.ecx & (1u << 2)) ? CR4_UMIP : 0;
-    ok |= (l7.ecx & (1u << 3)) ? CR4_PKE : 0;
+    static const struct {
+        u64 bits;
+        enum vireo_cpuid_feature f;
+    } by_feature[] = {
+        {CR4_VME | CR4_PVI, VIREO_CPUID_F_VME}, {CR4_DE, VIREO_CPUID_F_DE},
+        {CR4_PSE, VIREO_CPUID_F_PSE},           {CR4_MCE, VIREO_CPUID_F_MCE},
+        {CR4_PGE, VIREO_CPUID_F_PGE},           {CR4_PCIDE, VIREO_CPUID_F_PCID},
+        {CR4_OSXSAVE, VIREO_CPUID_F_XSAVE},     {CR4_FSGSBASE, VIREO_CPUID_F_FSGSBASE},
+        {CR4_SMEP, VIREO_CPUID_F_SMEP},         {CR4_SMAP, VIREO_CPUID_F_SMAP},
+        {CR4_UMIP, VIREO_CPUID_F_UMIP},
+    };
+    u64 ok = CR4_TSD | CR4_PAE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+    for (u32 i = 0; i < sizeof(by_feature) / sizeof(by_feature[0]); i++) {
+        if (cpuid_has(by_feature[i].f))
+            ok |= by_feature[i].bits;
+    }
     return ok;
 }
 
@@ -189,11 +195,15 @@ static bool mov_to(struct exit_ctx *x, u32 cr, u64 v)
             return false;
         set_cr0(x, v);
         return true;
+    case 2:
+        s->cr2 = v;
+        x->changed |= VIREO_MTD(CR2);
+        return true;
     case 3:
         if (long_mode && (s->cr4 & CR4_PCIDE))
             v &= ~(1ull << 63); /* the no-flush bit is not part of CR3 */
-        if (v >> 52)
-            return false;
+        if (v >> cpuid_phys_bits())
+            return false; /* reserved: beyond the physical-address width */
         if (!load_pdptes(x, s->cr0, v, s->cr4))
             return false;
         s->cr3 = v;
@@ -207,16 +217,53 @@ static bool mov_to(struct exit_ctx *x, u32 cr, u64 v)
         s->cr4 = v;
         s->ctrl.cr4_shadow = v & s->ctrl.cr4_mask;
         x->changed |= VIREO_MTD(CR0_CR4) | VIREO_MTD(CTRL);
+        cpuid_note_cr4(v);
         return true;
-    case 8:
+    default: /* 8: the TPR, bits 3:0 of it */
         if (v >> 4)
             return false;
+        if (x->lapic)
+            lapic_set_cr8(x->lapic, (u32)v);
         s->cr8 = v;
         x->changed |= VIREO_MTD(CR8);
         return true;
+    }
+}
+
+/* What MOV from CRn reads; CR8 is the local APIC's TPR[7:4]. */
+static u64 cr_read(const struct exit_ctx *x, u32 cr)
+{
+    const struct vireo_vcpu_state *s = x->s;
+    switch (cr) {
+    case 0:
+        return guest_view(s->cr0, s->ctrl.cr0_mask, s->ctrl.cr0_shadow);
+    case 2:
+        return s->cr2;
+    case 3:
+        return s->cr3;
+    case 4:
+        return guest_view(s->cr4, s->ctrl.cr4_mask, s->ctrl.cr4_shadow);
     default:
+        return x->lapic ? lapic_cr8(x->lapic) : s->cr8;
+    }
+}
+
+/* The CPU's checks before the exit, made here too (some back ends
+ * intercept before making them): CR1, CR5-7, CR9-15 do not exist (#UD);
+ * everything but SMSW needs CPL 0, and SMSW too with CR4.UMIP (#GP). */
+static bool allowed(struct exit_ctx *x, const struct cr_access *a)
+{
+    bool exists = a->cr == 0 || a->cr == 2 || a->cr == 3 || a->cr == 4 || a->cr == 8;
+    if (!exists) {
+        exit_ud(x);
         return false;
     }
+    bool needs_cpl0 = a->type != CR_ACCESS_SMSW || (x->s->cr4 & CR4_UMIP);
+    if (needs_cpl0 && exit_cpl(x->s) > 0) {
+        exit_gp(x);
+        return false;
+    }
+    return true;
 }
 
 void cr_exit(struct exit_ctx *x)
@@ -224,7 +271,7 @@ void cr_exit(struct exit_ctx *x)
     struct vireo_vcpu_state *s = x->s;
     struct cr_access a;
     u64 len = insn_length(x);
-    if (!len || !decode(x, &a))
+    if (!len || !decode(x, &a) || !allowed(x, &a))
         return;
     switch (a.type) {
     case VMX_CR_MOV_TO: {
@@ -237,11 +284,7 @@ void cr_exit(struct exit_ctx *x)
     }
     case VMX_CR_MOV_FROM:
     case CR_ACCESS_SMSW: {
-        u64 v = a.cr == 0   ? guest_view(s->cr0, s->ctrl.cr0_mask, s->ctrl.cr0_shadow)
-                : a.cr == 4 ? guest_view(s->cr4, s->ctrl.cr4_mask, s->ctrl.cr4_shadow)
-                : a.cr == 3 ? s->cr3
-                : a.cr == 8 ? s->cr8
-                            : s->cr2;
+        u64 v = cr_read(x, a.cr);
         if (!regs_set(x, a.reg, ga_long_mode(s) ? v : (u32)v)) {
             exit_ud(x);
             return;

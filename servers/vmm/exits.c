@@ -1,6 +1,7 @@
 #include "exits.h"
 #include "cpuid.h"
 #include "cr.h"
+#include "dr.h"
 #include "events.h"
 #include "exception.h"
 #include "exit_ctx.h"
@@ -50,6 +51,12 @@ static void startup(struct exit_ctx *x, struct vcpu_ctx *v)
     s->ctrl.cr0_mask = s->ctrl.cr4_mask = ~0ull;
     s->ctrl.cr0_shadow = s->cr0;
     s->ctrl.cr4_shadow = s->cr4;
+    /* MOV DR exits on VT-x (dr.c: DR7.GD, DR4/DR5, DR0-DR3 values the
+     * kernel cannot load). Not yet on AMD-V: QEMU 7.2 does not arm the
+     * breakpoints of a DR7 that VMRUN loads, so a guest's breakpoints would
+     * never fire there (docs/VMM.md, "Control and debug registers"). */
+    if (s->arch == VIREO_ARCH_VMX)
+        s->ctrl.flags |= VIREO_BIT(VIREO_CTRL, MOV_DR_EXIT);
     u32 lo, hi;
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
     s->tsc_offset = -((u64)hi << 32 | lo); /* the guest's TSC starts near 0 */
@@ -126,6 +133,9 @@ static void dispatch(struct exit_ctx *x, struct vcpu_ctx *v)
         return;
     case VIREO_EXIT_CR_ACCESS:
         cr_exit(x);
+        return;
+    case VIREO_EXIT_DR_ACCESS:
+        dr_exit(x);
         return;
     case VIREO_EXIT_MEM_FAULT:
         if (!(s->info[0] & VIREO_BIT(VIREO_MEMF, PRESENT)) && ram_fault(x->vm, s->gpa)) {

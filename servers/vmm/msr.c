@@ -1,33 +1,245 @@
+/*
+ * The emulated MSRs (docs/VMM.md, "MSRs"): one table entry per MSR or
+ * range, present only where the guest's CPUID offers what it belongs to,
+ * with a read and (unless read-only) a write that checks every reserved
+ * bit. A false return is the #GP the CPU raises, with nothing changed.
+ */
 #include "msr.h"
 #include "cpuid.h"
 #include "insn.h"
+#include "lapic.h"
 #include <vireo/x86/cr.h>
 #include <vireo/x86/msr.h>
 
-#define DEBUGCTL_LBR (1ull << 0)
-#define DEBUGCTL_BTF (1ull << 1)
-
-/* MTRRs: IA32_MTRR_PHYSBASE0 0x200 .. PHYSMASK7 0x20f, the fixed ranges. */
-#define MTRR_VAR_FIRST 0x200u
 #define MTRR_VAR_COUNT 16u
-static const u32 mtrr_fixed_msrs[11] = {0x250, 0x258, 0x259, 0x268, 0x269, 0x26a,
-                                        0x26b, 0x26c, 0x26d, 0x26e, 0x26f};
-#define MTRRCAP_VALUE (8u | 1u << 8 | 1u << 10) /* 8 variable, fixed, WC */
+#define MTRR_PAIRS     8u
+#define MTRRCAP_VALUE  (MTRR_PAIRS | MTRRCAP_FIX | MTRRCAP_WC)
+/* MISC_ENABLE: what reads as set, what a write may change (fast strings),
+ * and the read-only bits a write may name (it leaves them as they are);
+ * any other bit is reserved or belongs to a feature Vireo does not offer. */
+#define MISC_ENABLE_RESET                                                                          \
+    (MISC_ENABLE_FAST_STRING | MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL)
+#define MISC_ENABLE_RW   MISC_ENABLE_FAST_STRING
+#define MISC_ENABLE_RO   (MISC_ENABLE_PERFMON | MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL)
+#define MCG_STATUS_VALID (MCG_STATUS_RIPV | MCG_STATUS_EIPV | MCG_STATUS_MCIP)
+
+struct msr_ctx {
+    struct exit_ctx *x;
+    struct vireo_vcpu_state *s;
+    struct msr_state *m;
+};
+
+static u64 host_tsc(void)
+{
+    u32 lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (u64)hi << 32 | lo;
+}
+
+/* The guest's TSC now: what the local APIC's timer runs on. */
+static u64 guest_now(const struct msr_ctx *c)
+{
+    return host_tsc() + c->s->tsc_offset;
+}
 
 static bool canonical(u64 a)
 {
     return (u64)((s64)(a << 16) >> 16) == a;
 }
 
-static bool pat_valid(u64 pat)
+/* ---- whether an MSR exists: what CPUID tells the guest ---- */
+
+static bool intel_only(void)
 {
-    for (int i = 0; i < 8; i++) {
-        u8 t = (u8)(pat >> (i * 8));
-        if (t == 2 || t == 3 || t > 7)
-            return false;
-    }
+    return !cpuid_vendor_amd();
+}
+static bool has_apic(void)
+{
+    return cpuid_has(VIREO_CPUID_F_APIC);
+}
+static bool has_tsc_adjust(void)
+{
+    return cpuid_has(VIREO_CPUID_F_TSC_ADJUST);
+}
+static bool has_mtrr(void)
+{
+    return cpuid_has(VIREO_CPUID_F_MTRR);
+}
+static bool has_mca(void)
+{
+    return cpuid_has(VIREO_CPUID_F_MCA);
+}
+static bool has_pat(void)
+{
+    return cpuid_has(VIREO_CPUID_F_PAT);
+}
+static bool has_tsc_deadline(void)
+{
+    return cpuid_has(VIREO_CPUID_F_TSC_DEADLINE);
+}
+static bool has_x2apic(void)
+{
+    return cpuid_has(VIREO_CPUID_F_X2APIC);
+}
+static bool has_tsc_aux(void)
+{
+    return cpuid_has(VIREO_CPUID_F_RDTSCP) || cpuid_has(VIREO_CPUID_F_RDPID);
+}
+
+/* ---- the time-stamp counter ---- */
+
+static bool tsc_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    (void)msr;
+    *v = guest_now(c);
     return true;
 }
+
+/* A write moves the TSC, and IA32_TSC_ADJUST by as much (SDM 17.17.3). */
+static void tsc_move(struct msr_ctx *c, u64 offset)
+{
+    c->m->tsc_adjust += offset - c->s->tsc_offset;
+    c->s->tsc_offset = offset;
+    c->x->changed |= VIREO_MTD(TSC);
+}
+
+static bool tsc_write(struct msr_ctx *c, u32 msr, u64 v)
+{
+    (void)msr;
+    tsc_move(c, v - host_tsc());
+    return true;
+}
+
+static bool tsc_adjust_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    (void)msr;
+    *v = c->m->tsc_adjust;
+    return true;
+}
+
+static bool tsc_adjust_write(struct msr_ctx *c, u32 msr, u64 v)
+{
+    (void)msr;
+    tsc_move(c, c->s->tsc_offset + (v - c->m->tsc_adjust));
+    return true;
+}
+
+/* ---- identification and machine check ---- */
+
+static bool zero_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    (void)c, (void)msr;
+    *v = 0;
+    return true;
+}
+
+static bool feature_control_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    (void)c, (void)msr;
+    *v = FEATURE_CONTROL_LOCK; /* locked, VMX and SMX off: no nesting */
+    return true;
+}
+
+/* Intel: the revision in bits 63:32, loaded by CPUID after any write;
+ * AMD: PATCH_LEVEL, read-only, in bits 31:0. */
+static bool ucode_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    (void)c, (void)msr;
+    *v = cpuid_vendor_amd() ? MSR_UCODE_REV : (u64)MSR_UCODE_REV << 32;
+    return true;
+}
+
+static bool ucode_write(struct msr_ctx *c, u32 msr, u64 v)
+{
+    (void)c, (void)msr, (void)v;
+    return !cpuid_vendor_amd();
+}
+
+static bool mcg_status_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    (void)msr;
+    *v = c->m->mcg_status;
+    return true;
+}
+
+static bool mcg_status_write(struct msr_ctx *c, u32 msr, u64 v)
+{
+    (void)msr;
+    if (v & ~MCG_STATUS_VALID)
+        return false;
+    c->m->mcg_status = v;
+    return true;
+}
+
+static bool misc_enable_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    (void)msr;
+    *v = c->m->misc_enable;
+    return true;
+}
+
+static bool misc_enable_write(struct msr_ctx *c, u32 msr, u64 v)
+{
+    (void)msr;
+    if (v & ~(MISC_ENABLE_RW | MISC_ENABLE_RO))
+        return false;
+    c->m->misc_enable = (c->m->misc_enable & ~MISC_ENABLE_RW) | (v & MISC_ENABLE_RW);
+    return true;
+}
+
+/* ---- the local APIC (lapic.h) ---- */
+
+static bool apic_base_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    (void)msr;
+    *v = c->x->lapic ? lapic_base_msr(c->x->lapic) : c->m->apic_base;
+    return true;
+}
+
+static bool apic_base_write(struct msr_ctx *c, u32 msr, u64 v)
+{
+    (void)msr;
+    if ((v & APIC_BASE_X2APIC) && !has_x2apic())
+        return false; /* EXTD is reserved without x2APIC */
+    if (c->x->lapic)
+        return lapic_set_base(c->x->lapic, v, cpuid_phys_bits(), guest_now(c));
+    /* No model: the base stays, only EN may change. */
+    u64 base = c->m->apic_base & APIC_BASE_ADDR_MASK;
+    if ((v & ~(APIC_BASE_ENABLE | APIC_BASE_BSP)) != base)
+        return false;
+    c->m->apic_base = base | (v & APIC_BASE_ENABLE) | APIC_BASE_BSP;
+    return true;
+}
+
+static bool tsc_deadline_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    (void)msr;
+    if (!c->x->lapic)
+        return false;
+    *v = lapic_tsc_deadline(c->x->lapic);
+    return true;
+}
+
+static bool tsc_deadline_write(struct msr_ctx *c, u32 msr, u64 v)
+{
+    (void)msr;
+    if (!c->x->lapic)
+        return false;
+    lapic_set_tsc_deadline(c->x->lapic, v, guest_now(c));
+    return true;
+}
+
+static bool x2apic_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    return c->x->lapic && lapic_msr_read(c->x->lapic, msr, guest_now(c), v);
+}
+
+static bool x2apic_write(struct msr_ctx *c, u32 msr, u64 v)
+{
+    return c->x->lapic && lapic_msr_write(c->x->lapic, msr, v, guest_now(c));
+}
+
+/* ---- memory types: MTRRs and PAT ---- */
 
 /* MTRR memory types (SDM 12.11.2): UC, WC, WT, WP, WB; 2, 3 and 7 (UC-,
  * a PAT type only) and above are reserved. */
@@ -36,236 +248,265 @@ static bool mtrr_type_ok(u64 t)
     return t == 0 || t == 1 || t == 4 || t == 5 || t == 6;
 }
 
-/* A variable-range MTRR (even: PHYSBASE, odd: PHYSMASK) or a fixed-range
- * one (eight types) with no reserved bit set and valid types (#GP else). */
-static bool mtrr_var_ok(u32 i, u64 v)
+static bool mtrrcap_read(struct msr_ctx *c, u32 msr, u64 *v)
 {
-    u64 above = ~0ull << cpuid_phys_bits();
-    if (i & 1)
-        return !(v & (above | 0x7ffull)); /* PHYSMASK: 10:0 reserved, 11 valid */
-    return !(v & (above | 0xf00ull)) && mtrr_type_ok(v & 0xff);
+    (void)c, (void)msr;
+    *v = MTRRCAP_VALUE;
+    return true;
 }
-static bool mtrr_fixed_ok(u64 v)
+
+static bool mtrr_def_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    (void)msr;
+    *v = c->m->mtrr_def_type;
+    return true;
+}
+
+static bool mtrr_def_write(struct msr_ctx *c, u32 msr, u64 v)
+{
+    (void)msr;
+    if ((v & ~(0xffull | MTRR_DEF_TYPE_FE | MTRR_DEF_TYPE_E)) || !mtrr_type_ok(v & 0xff))
+        return false;
+    c->m->mtrr_def_type = v;
+    return true;
+}
+
+static bool mtrr_var_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    *v = c->m->mtrr_var[msr - MSR_MTRR_PHYSBASE0];
+    return true;
+}
+
+/* PHYSBASE (even): type in 7:0, 11:8 reserved; PHYSMASK (odd): 10:0
+ * reserved, V in 11; both: the bits at and above the physical width. */
+static bool mtrr_var_write(struct msr_ctx *c, u32 msr, u64 v)
+{
+    u32 i = msr - MSR_MTRR_PHYSBASE0;
+    u64 above = ~0ull << cpuid_phys_bits();
+    bool ok = (i & 1) ? !(v & (above | (MTRR_PHYSMASK_V - 1)))
+                      : !(v & (above | 0xf00ull)) && mtrr_type_ok(v & 0xff);
+    if (ok)
+        c->m->mtrr_var[i] = v;
+    return ok;
+}
+
+/* The fixed ranges' slots: FIX64K_00000, FIX16K_80000/A0000, FIX4K_*. */
+static u32 fixed_slot(u32 msr)
+{
+    return msr == MSR_MTRR_FIX64K_00000 ? 0
+           : msr < MSR_MTRR_FIX4K_C0000 ? 1 + (msr - MSR_MTRR_FIX16K_80000)
+                                        : 3 + (msr - MSR_MTRR_FIX4K_C0000);
+}
+
+static bool mtrr_fixed_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    *v = c->m->mtrr_fixed[fixed_slot(msr)];
+    return true;
+}
+
+static bool mtrr_fixed_write(struct msr_ctx *c, u32 msr, u64 v)
 {
     for (int i = 0; i < 8; i++) {
         if (!mtrr_type_ok((v >> (i * 8)) & 0xff))
             return false;
     }
+    c->m->mtrr_fixed[fixed_slot(msr)] = v;
     return true;
 }
 
-static bool has_nx(void)
+static bool pat_read(struct msr_ctx *c, u32 msr, u64 *v)
 {
-    return cpuid_guest(0x80000001u, 0).edx & (1u << 20);
+    (void)msr;
+    *v = c->s->pat;
+    return true;
+}
+
+/* Eight entries: UC, WC, WT, WP, WB, UC-; 2, 3 and 8-255 reserved. */
+static bool pat_write(struct msr_ctx *c, u32 msr, u64 v)
+{
+    (void)msr;
+    for (int i = 0; i < 8; i++) {
+        u8 t = (u8)(v >> (i * 8));
+        if (t == 2 || t == 3 || t > 7)
+            return false;
+    }
+    c->s->pat = v;
+    c->x->changed |= VIREO_MTD(PAT_DEBUGCTL);
+    return true;
+}
+
+/* ---- debugging ---- */
+
+static bool debugctl_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    (void)msr;
+    *v = c->s->debugctl;
+    return true;
+}
+
+/* LBR and BTF: the bits both vendors have and the kernel enters; the
+ * others are model-specific (BTS, PMU freezes: no PMU) or reserved. */
+static bool debugctl_write(struct msr_ctx *c, u32 msr, u64 v)
+{
+    (void)msr;
+    if (v & ~(DEBUGCTL_LBR | DEBUGCTL_BTF))
+        return false;
+    c->s->debugctl = v;
+    c->x->changed |= VIREO_MTD(PAT_DEBUGCTL);
+    return true;
+}
+
+/* ---- system calls, segment bases ---- */
+
+/* The 64-bit fields of the message an MSR is. */
+static u64 *field(struct vireo_vcpu_state *s, u32 msr)
+{
+    switch (msr) {
+    case MSR_SYSENTER_CS:
+        return &s->sysenter_cs;
+    case MSR_SYSENTER_ESP:
+        return &s->sysenter_esp;
+    case MSR_SYSENTER_EIP:
+        return &s->sysenter_eip;
+    case MSR_STAR:
+        return &s->star;
+    case MSR_LSTAR:
+        return &s->lstar;
+    case MSR_CSTAR:
+        return &s->cstar;
+    case MSR_SFMASK:
+        return &s->sfmask;
+    case MSR_FS_BASE:
+        return &s->fs.base;
+    case MSR_GS_BASE:
+        return &s->gs.base;
+    default:
+        return &s->kernel_gs_base;
+    }
+}
+
+static u64 item_of(u32 msr)
+{
+    if (msr >= MSR_SYSENTER_CS && msr <= MSR_SYSENTER_EIP)
+        return VIREO_MTD(SYSENTER);
+    if (msr == MSR_FS_BASE || msr == MSR_GS_BASE)
+        return VIREO_MTD(FS_GS);
+    return VIREO_MTD(SYSCALL);
+}
+
+static bool field_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    *v = *field(c->s, msr);
+    return true;
+}
+
+/* SYSENTER_CS: 31:0 kept, 63:32 ignored (SDM vol. 4 table 2-2); STAR:
+ * any value; SFMASK: 63:32 reserved; the addresses: canonical. */
+static bool field_write(struct msr_ctx *c, u32 msr, u64 v)
+{
+    if (msr == MSR_SYSENTER_CS)
+        v &= 0xffffffffull;
+    else if (msr == MSR_SFMASK ? (v >> 32) != 0 : msr != MSR_STAR && !canonical(v))
+        return false;
+    *field(c->s, msr) = v;
+    c->x->changed |= item_of(msr);
+    return true;
+}
+
+static bool efer_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    (void)msr;
+    *v = c->s->efer;
+    return true;
+}
+
+/* SCE, LME, NXE (with NX); LMA is the CPU's (a written one is ignored);
+ * LME may not change while paging is on. SVME: no nesting. */
+static bool efer_write(struct msr_ctx *c, u32 msr, u64 v)
+{
+    (void)msr;
+    struct vireo_vcpu_state *s = c->s;
+    u64 valid = EFER_SCE | EFER_LME | EFER_LMA | (cpuid_has(VIREO_CPUID_F_NX) ? EFER_NXE : 0);
+    if (v & ~valid)
+        return false;
+    if ((s->cr0 & CR0_PG) && ((v ^ s->efer) & EFER_LME))
+        return false;
+    s->efer = (v & ~EFER_LMA) | (s->efer & EFER_LMA);
+    c->x->changed |= VIREO_MTD(EFER);
+    return true;
+}
+
+static bool tsc_aux_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    (void)msr;
+    *v = c->m->tsc_aux;
+    return true;
+}
+
+static bool tsc_aux_write(struct msr_ctx *c, u32 msr, u64 v)
+{
+    (void)msr;
+    if (v >> 32)
+        return false;
+    c->m->tsc_aux = v;
+    return true;
+}
+
+/* ---- the table ---- */
+
+struct msr_desc {
+    u32 first, count;
+    bool (*present)(void); /* NULL: always */
+    bool (*read)(struct msr_ctx *c, u32 msr, u64 *v);
+    bool (*write)(struct msr_ctx *c, u32 msr, u64 v); /* NULL: read-only (#GP) */
+};
+
+static const struct msr_desc msrs[] = {
+    {MSR_TSC, 1, NULL, tsc_read, tsc_write},
+    {MSR_PLATFORM_ID, 1, intel_only, zero_read, NULL},
+    {MSR_APIC_BASE, 1, has_apic, apic_base_read, apic_base_write},
+    {MSR_FEATURE_CONTROL, 1, intel_only, feature_control_read, NULL},
+    {MSR_TSC_ADJUST, 1, has_tsc_adjust, tsc_adjust_read, tsc_adjust_write},
+    {MSR_BIOS_SIGN_ID, 1, NULL, ucode_read, ucode_write},
+    {MSR_MTRRCAP, 1, has_mtrr, mtrrcap_read, NULL},
+    {MSR_SYSENTER_CS, 3, NULL, field_read, field_write},
+    {MSR_MCG_CAP, 1, has_mca, zero_read, NULL}, /* no banks, no MCG_CTL */
+    {MSR_MCG_STATUS, 1, has_mca, mcg_status_read, mcg_status_write},
+    {MSR_MISC_ENABLE, 1, intel_only, misc_enable_read, misc_enable_write},
+    {MSR_DEBUGCTL, 1, NULL, debugctl_read, debugctl_write},
+    {MSR_MTRR_PHYSBASE0, MTRR_VAR_COUNT, has_mtrr, mtrr_var_read, mtrr_var_write},
+    {MSR_MTRR_FIX64K_00000, 1, has_mtrr, mtrr_fixed_read, mtrr_fixed_write},
+    {MSR_MTRR_FIX16K_80000, 2, has_mtrr, mtrr_fixed_read, mtrr_fixed_write},
+    {MSR_MTRR_FIX4K_C0000, 8, has_mtrr, mtrr_fixed_read, mtrr_fixed_write},
+    {MSR_PAT, 1, has_pat, pat_read, pat_write},
+    {MSR_MTRR_DEF_TYPE, 1, has_mtrr, mtrr_def_read, mtrr_def_write},
+    {MSR_TSC_DEADLINE, 1, has_tsc_deadline, tsc_deadline_read, tsc_deadline_write},
+    {LAPIC_MSR_FIRST, LAPIC_MSR_LAST - LAPIC_MSR_FIRST + 1, has_x2apic, x2apic_read, x2apic_write},
+    {MSR_EFER, 1, NULL, efer_read, efer_write},
+    {MSR_STAR, 4, NULL, field_read, field_write},
+    {MSR_FS_BASE, 3, NULL, field_read, field_write},
+    {MSR_TSC_AUX, 1, has_tsc_aux, tsc_aux_read, tsc_aux_write},
+};
+
+/* The MSR's entry; NULL (#GP) for every index the table lacks, the
+ * hypervisor range 0x40000000-0x400000ff and KVM's MSRs included: no
+ * provider implements any. */
+static const struct msr_desc *lookup(u32 msr)
+{
+    for (u32 i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++) {
+        const struct msr_desc *d = &msrs[i];
+        if (msr - d->first < d->count)
+            return !d->present || d->present() ? d : NULL;
+    }
+    return NULL;
 }
 
 void msr_init(struct msr_state *m)
 {
     *m = (struct msr_state){
-        .apic_base = 0xfee00000ull | APIC_BASE_ENABLE | APIC_BASE_BSP,
-        .misc_enable = 1u | 1u << 11 | 1u << 12, /* fast strings; no BTS, no PEBS */
+        .apic_base = LAPIC_DEFAULT_BASE | APIC_BASE_ENABLE | APIC_BASE_BSP,
+        .misc_enable = MISC_ENABLE_RESET,
     };
-}
-
-static int fixed_index(u32 msr)
-{
-    for (int i = 0; i < 11; i++) {
-        if (mtrr_fixed_msrs[i] == msr)
-            return i;
-    }
-    return -1;
-}
-
-/* The MSR's value; false: #GP. */
-static bool msr_get(const struct exit_ctx *x, const struct msr_state *m, u32 msr, u64 *v)
-{
-    const struct vireo_vcpu_state *s = x->s;
-    switch (msr) {
-    case MSR_TSC: {
-        u32 lo, hi;
-        __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-        *v = ((u64)hi << 32 | lo) + s->tsc_offset;
-        return true;
-    }
-    case MSR_APIC_BASE:
-        *v = m->apic_base;
-        return true;
-    case MSR_MISC_ENABLE:
-        *v = m->misc_enable;
-        return true;
-    case MSR_MTRRCAP:
-        *v = MTRRCAP_VALUE;
-        return true;
-    case MSR_MTRR_DEF_TYPE:
-        *v = m->mtrr_def_type;
-        return true;
-    case MSR_PAT:
-        *v = s->pat;
-        return true;
-    case MSR_DEBUGCTL:
-        *v = s->debugctl;
-        return true;
-    case MSR_SYSENTER_CS:
-        *v = s->sysenter_cs;
-        return true;
-    case MSR_SYSENTER_ESP:
-        *v = s->sysenter_esp;
-        return true;
-    case MSR_SYSENTER_EIP:
-        *v = s->sysenter_eip;
-        return true;
-    case MSR_EFER:
-        *v = s->efer;
-        return true;
-    case MSR_STAR:
-        *v = s->star;
-        return true;
-    case MSR_LSTAR:
-        *v = s->lstar;
-        return true;
-    case MSR_CSTAR:
-        *v = s->cstar;
-        return true;
-    case MSR_SFMASK:
-        *v = s->sfmask;
-        return true;
-    case MSR_FS_BASE:
-        *v = s->fs.base;
-        return true;
-    case MSR_GS_BASE:
-        *v = s->gs.base;
-        return true;
-    case MSR_KERNEL_GS_BASE:
-        *v = s->kernel_gs_base;
-        return true;
-    case MSR_TSC_AUX:
-        *v = m->tsc_aux;
-        return true;
-    default:
-        break;
-    }
-    if (msr - MTRR_VAR_FIRST < MTRR_VAR_COUNT) {
-        *v = m->mtrr_var[msr - MTRR_VAR_FIRST];
-        return true;
-    }
-    int f = fixed_index(msr);
-    if (f >= 0) {
-        *v = m->mtrr_fixed[f];
-        return true;
-    }
-    return false;
-}
-
-/* Sets the MSR; false: #GP (nothing changed). */
-static bool msr_set(struct exit_ctx *x, struct msr_state *m, u32 msr, u64 v)
-{
-    struct vireo_vcpu_state *s = x->s;
-    switch (msr) {
-    case MSR_TSC: {
-        u32 lo, hi;
-        __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-        s->tsc_offset = v - ((u64)hi << 32 | lo);
-        x->changed |= VIREO_MTD(TSC);
-        return true;
-    }
-    case MSR_APIC_BASE:
-        /* No local APIC model yet: the base stays where it is. */
-        if (v & ~(APIC_BASE_ADDR_MASK | APIC_BASE_ENABLE | APIC_BASE_BSP | APIC_BASE_X2APIC) ||
-            (v & APIC_BASE_X2APIC))
-            return false;
-        m->apic_base = (v & ~APIC_BASE_BSP) | APIC_BASE_BSP;
-        return true;
-    case MSR_MISC_ENABLE:
-        m->misc_enable = (m->misc_enable & ~1ull) | (v & 1ull); /* fast strings only */
-        return true;
-    case MSR_MTRR_DEF_TYPE:
-        if ((v & ~0xcffull) || !mtrr_type_ok(v & 0xff))
-            return false;
-        m->mtrr_def_type = v;
-        return true;
-    case MSR_PAT:
-        if (!pat_valid(v))
-            return false;
-        s->pat = v;
-        x->changed |= VIREO_MTD(PAT_DEBUGCTL);
-        return true;
-    case MSR_DEBUGCTL:
-        if (v & ~(DEBUGCTL_LBR | DEBUGCTL_BTF))
-            return false;
-        s->debugctl = v;
-        x->changed |= VIREO_MTD(PAT_DEBUGCTL);
-        return true;
-    case MSR_SYSENTER_CS:
-        /* 15:0 the selector, 31:16 read/write, 63:32 ignored (SDM vol. 4
-         * table 2-2). */
-        s->sysenter_cs = v & 0xffffffffull;
-        x->changed |= VIREO_MTD(SYSENTER);
-        return true;
-    case MSR_SYSENTER_ESP:
-    case MSR_SYSENTER_EIP:
-        if (!canonical(v))
-            return false;
-        *(msr == MSR_SYSENTER_ESP ? &s->sysenter_esp : &s->sysenter_eip) = v;
-        x->changed |= VIREO_MTD(SYSENTER);
-        return true;
-    case MSR_EFER: {
-        u64 valid = EFER_SCE | EFER_LME | EFER_LMA | (has_nx() ? EFER_NXE : 0);
-        if (v & ~valid)
-            return false;
-        /* LMA is the CPU's; LME may not change while paging is on. */
-        if ((s->cr0 & CR0_PG) && ((v ^ s->efer) & EFER_LME))
-            return false;
-        s->efer = (v & ~EFER_LMA) | (s->efer & EFER_LMA);
-        x->changed |= VIREO_MTD(EFER);
-        return true;
-    }
-    case MSR_STAR:
-        s->star = v;
-        x->changed |= VIREO_MTD(SYSCALL);
-        return true;
-    case MSR_LSTAR:
-    case MSR_CSTAR:
-    case MSR_KERNEL_GS_BASE:
-        if (!canonical(v))
-            return false;
-        *(msr == MSR_LSTAR ? &s->lstar : msr == MSR_CSTAR ? &s->cstar : &s->kernel_gs_base) = v;
-        x->changed |= VIREO_MTD(SYSCALL);
-        return true;
-    case MSR_SFMASK:
-        if (v >> 32)
-            return false;
-        s->sfmask = v;
-        x->changed |= VIREO_MTD(SYSCALL);
-        return true;
-    case MSR_FS_BASE:
-    case MSR_GS_BASE:
-        if (!canonical(v))
-            return false;
-        (msr == MSR_FS_BASE ? &s->fs : &s->gs)->base = v;
-        x->changed |= VIREO_MTD(FS_GS);
-        return true;
-    case MSR_TSC_AUX:
-        if (v >> 32)
-            return false;
-        m->tsc_aux = v;
-        return true;
-    default:
-        break;
-    }
-    if (msr - MTRR_VAR_FIRST < MTRR_VAR_COUNT) {
-        if (!mtrr_var_ok(msr - MTRR_VAR_FIRST, v))
-            return false;
-        m->mtrr_var[msr - MTRR_VAR_FIRST] = v;
-        return true;
-    }
-    int f = fixed_index(msr);
-    if (f >= 0) {
-        if (!mtrr_fixed_ok(v))
-            return false;
-        m->mtrr_fixed[f] = v;
-        return true;
-    }
-    return false;
 }
 
 void msr_read_exit(struct exit_ctx *x, struct msr_state *m)
@@ -274,7 +515,10 @@ void msr_read_exit(struct exit_ctx *x, struct msr_state *m)
     u64 len = insn_length(x), v;
     if (!len)
         return;
-    if (!msr_get(x, m, (u32)s->rcx, &v)) {
+    struct msr_ctx c = {x, s, m};
+    u32 msr = (u32)s->rcx;
+    const struct msr_desc *d = lookup(msr);
+    if (!d || !d->read(&c, msr, &v)) {
         exit_gp(x);
         return;
     }
@@ -290,7 +534,10 @@ void msr_write_exit(struct exit_ctx *x, struct msr_state *m)
     u64 len = insn_length(x);
     if (!len)
         return;
-    if (!msr_set(x, m, (u32)s->rcx, (u32)s->rax | s->rdx << 32)) {
+    struct msr_ctx c = {x, s, m};
+    u32 msr = (u32)s->rcx;
+    const struct msr_desc *d = lookup(msr);
+    if (!d || !d->write || !d->write(&c, msr, (u32)s->rax | s->rdx << 32)) {
         exit_gp(x);
         return;
     }

@@ -9,13 +9,25 @@
     X(FEATURE_CONTROL, 0x0000003a)                                                                 \
     X(TSC_ADJUST, 0x0000003b)                                                                      \
     X(SPEC_CTRL, 0x00000048)                                                                       \
+    X(PRED_CMD, 0x00000049)                                                                        \
+    X(BIOS_SIGN_ID, 0x0000008b) /* AMD: PATCH_LEVEL */                                             \
+    X(ARCH_CAPABILITIES, 0x0000010a)                                                               \
     X(MTRRCAP, 0x000000fe)                                                                         \
     X(SYSENTER_CS, 0x00000174)                                                                     \
     X(SYSENTER_ESP, 0x00000175)                                                                    \
     X(SYSENTER_EIP, 0x00000176)                                                                    \
+    X(MCG_CAP, 0x00000179)                                                                         \
+    X(MCG_STATUS, 0x0000017a)                                                                      \
+    X(MCG_CTL, 0x0000017b)                                                                         \
     X(MISC_ENABLE, 0x000001a0)                                                                     \
     X(DEBUGCTL, 0x000001d9)                                                                        \
     X(MTRR_DEF_TYPE, 0x000002ff)                                                                   \
+    X(MTRR_PHYSBASE0, 0x00000200) /* PHYSBASE n = 0x200 + 2n, PHYSMASK n = 0x201 + 2n */           \
+    X(MTRR_FIX64K_00000, 0x00000250)                                                               \
+    X(MTRR_FIX16K_80000, 0x00000258)                                                               \
+    X(MTRR_FIX16K_A0000, 0x00000259)                                                               \
+    X(MTRR_FIX4K_C0000, 0x00000268) /* .. FIX4K_F8000 0x26f */                                     \
+    X(MC0_CTL, 0x00000400)          /* machine-check banks: 4 MSRs each */                         \
     X(PAT, 0x00000277)                                                                             \
     X(VMX_BASIC, 0x00000480)                                                                       \
     X(VMX_PINBASED_CTLS, 0x00000481)                                                               \
@@ -47,6 +59,8 @@
     X(KERNEL_GS_BASE, 0xc0000102)                                                                  \
     X(TSC_AUX, 0xc0000103)                                                                         \
     X(VM_CR, 0xc0010114)                                                                           \
+    X(HYPERVISOR_FIRST, 0x40000000) /* .. 0x400000ff: reserved for hypervisors */                  \
+    X(KVM_FIRST, 0x4b564d00)        /* KVM's paravirtual MSRs */                                   \
     X(VM_HSAVE_PA, 0xc0010117)
 
 enum vireo_msr {
@@ -92,6 +106,31 @@ enum vireo_msr {
 #define VMX_EPT_CAP_INVEPT_ALL     (1ull << 26)
 #define VMX_EPT_CAP_INVVPID_SINGLE (1ull << 41)
 #define VMX_EPT_CAP_INVVPID_ALL    (1ull << 42)
+
+/* IA32_DEBUGCTL: the bits both vendors define. */
+#define DEBUGCTL_LBR (1ull << 0)
+#define DEBUGCTL_BTF (1ull << 1)
+
+/* IA32_MISC_ENABLE (Intel) */
+#define MISC_ENABLE_FAST_STRING  (1ull << 0)
+#define MISC_ENABLE_PERFMON      (1ull << 7) /* performance monitoring available (RO) */
+#define MISC_ENABLE_BTS_UNAVAIL  (1ull << 11)
+#define MISC_ENABLE_PEBS_UNAVAIL (1ull << 12)
+#define MISC_ENABLE_LIMIT_CPUID  (1ull << 22)
+#define MISC_ENABLE_XD_DISABLE   (1ull << 34)
+
+/* MTRRs: IA32_MTRRCAP, IA32_MTRR_DEF_TYPE */
+#define MTRRCAP_VCNT_MASK 0xffull
+#define MTRRCAP_FIX       (1ull << 8)
+#define MTRRCAP_WC        (1ull << 10)
+#define MTRR_DEF_TYPE_FE  (1ull << 10)
+#define MTRR_DEF_TYPE_E   (1ull << 11)
+#define MTRR_PHYSMASK_V   (1ull << 11)
+
+/* IA32_MCG_STATUS */
+#define MCG_STATUS_RIPV (1ull << 0)
+#define MCG_STATUS_EIPV (1ull << 1)
+#define MCG_STATUS_MCIP (1ull << 2)
 
 #define APIC_BASE_BSP       (1ull << 8)
 #define APIC_BASE_X2APIC    (1ull << 10)

@@ -3,12 +3,17 @@
  * Control Registers", vol. 3 2.5, 4.4.1), and cr_exit on decoded exits
  * (info[0] VIREO_CRQ with DECODED) and on instructions the fake decoder
  * returns: MOV to/from CR0, CR3, CR4, CR8, CLTS, LMSW, SMSW, EFER.LMA,
- * the PAE PDPTEs, the shadows, and the instruction finished or #GP. The
- * CR4 bits the guest may set come from cpuid_guest(), which runs the
- * build machine's CPUID: the expectations are derived from it. */
+ * the PAE PDPTEs, the shadows, CR8 through the local APIC (a recording
+ * fake), the #UD of CRs that do not exist and the #GP at CPL > 0, and the
+ * instruction finished or #GP. The CR4 bits the guest may set come from
+ * its CPUID (cpuid_guest()), here on a faked Intel host with every
+ * feature (fake_cpu.h) and, in a loop, on the build machine's own CPUID:
+ * the expectations are derived from what the CPUID shows. */
 #include "check.h"
 #include "cpuid.h"
 #include "cr.h"
+#include "fake_cpu.h"
+#include "lapic.h"
 #include "vmm_fakes.h"
 #include <string.h>
 #include <vireo/x86/vmx_exit.h>
@@ -17,6 +22,7 @@
 
 static struct vireo_vcpu_state s, before;
 static struct exit_ctx x;
+static struct lapic apic;
 
 /* Registers by their number in the exit (VMX encoding). */
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
@@ -26,7 +32,7 @@ static void state(enum fake_mode mode)
     fake_state(&s, mode);
     s.rip = 0x1000;
     s.insn_len = 3;
-    x = (struct exit_ctx){.vm = &fake_vm, .s = &s, .changed = 0};
+    x = (struct exit_ctx){.vm = &fake_vm, .s = &s, .changed = 0, .lapic = &apic};
 }
 
 static u64 crq(u32 cr, u32 access, u32 gpr)
@@ -38,6 +44,7 @@ static u64 crq(u32 cr, u32 access, u32 gpr)
 static void run(u64 info)
 {
     s.info[0] = info;
+    s.inj_info = 0;
     before = s;
     x.changed = 0;
     cr_exit(&x);
@@ -133,7 +140,7 @@ static const struct cr4_feature cr4_features[] = {
     {0, 1, 'd', 1},   /* VME */
     {1, 1, 'd', 1},   /* PVI (VME) */
     {2, 0, 0, 0},     /* TSD */
-    {3, 0, 0, 0},     /* DE */
+    {3, 1, 'd', 2},   /* DE */
     {4, 1, 'd', 3},   /* PSE */
     {5, 0, 0, 0},     /* PAE */
     {6, 1, 'd', 7},   /* MCE */
@@ -147,7 +154,7 @@ static const struct cr4_feature cr4_features[] = {
     {14, ~0u, 0, 0},  /* SMXE */
     {16, 7, 'b', 0},  /* FSGSBASE */
     {17, 1, 'c', 17}, /* PCIDE */
-    {18, 1, 'c', 26}, /* OSXSAVE (XSAVE, hidden by cpuid_guest) */
+    {18, 1, 'c', 26}, /* OSXSAVE (XSAVE) */
     {20, 7, 'b', 7},  /* SMEP */
     {21, 7, 'b', 20}, /* SMAP */
     {22, 7, 'c', 3},  /* PKE */
@@ -182,8 +189,8 @@ static void test_cr4_rules(void)
             fprintf(stderr, "  CR4 bit %u\n", b);
         allowed += got;
     }
-    CHECK(allowed >= 6);                             /* TSD DE PAE PCE OSFXSR OSXMMEXCPT at least */
-    CHECK(!cr4_write_ok(&s, CR4_PAE | CR4_OSXSAVE)); /* XSAVE is hidden */
+    CHECK(allowed >= 5); /* TSD PAE PCE OSFXSR OSXMMEXCPT at least */
+    CHECK_EQ_U64(cr4_write_ok(&s, CR4_PAE | CR4_OSXSAVE), cpuid_has(VIREO_CPUID_F_XSAVE));
 
     /* Clearing PAE in IA-32e mode (compatibility mode too); outside it, fine. */
     CHECK(!cr4_write_ok(&s, 0));
@@ -212,6 +219,35 @@ static void test_cr4_rules(void)
     s.cr3 = 0x5123;
     CHECK_EQ_U64(cr4_write_ok(&s, CR4_PAE | CR4_PCIDE | CR4_OSFXSR), pcid);
     CHECK(cr4_write_ok(&s, CR4_PAE)); /* clearing it */
+}
+
+/* The VM's policy removes features: their CR4 bits become reserved. */
+static void test_cr4_policy(void)
+{
+    fake_cpu_intel(46);
+    static const struct {
+        const char *name;
+        u64 bits;
+    } removed[] = {{"smep", CR4_SMEP}, {"smap", CR4_SMAP},         {"fsgsbase", CR4_FSGSBASE},
+                   {"umip", CR4_UMIP}, {"xsave", CR4_OSXSAVE},     {"pge", CR4_PGE},
+                   {"de", CR4_DE},     {"vme", CR4_VME | CR4_PVI}, {"mce", CR4_MCE},
+                   {"pse", CR4_PSE},   {"pcid", CR4_PCIDE}};
+    for (unsigned i = 0; i < sizeof(removed) / sizeof(removed[0]); i++) {
+        fake_cpu_configure(VIREO_PARAVIRT_MINIMAL, (const char *const[]){removed[i].name, NULL}, 0);
+        state(MODE_LONG64);
+        for (unsigned b = 0; b < 64; b++) {
+            u64 bit = 1ull << b;
+            if (removed[i].bits & bit)
+                CHECK(!cr4_write_ok(&s, CR4_PAE | bit));
+        }
+        /* The others stay. */
+        CHECK(cr4_write_ok(&s, CR4_PAE | CR4_OSFXSR | CR4_TSD | CR4_PCE |
+                                   (CR4_SMEP & ~removed[i].bits)));
+        s.rcx = CR4_PAE | removed[i].bits;
+        run(crq(4, VMX_CR_MOV_TO, RCX));
+        CHECK_GP();
+    }
+    fake_cpu_configure(VIREO_PARAVIRT_MINIMAL, NULL, 0);
 }
 
 /* ---- cr_exit: MOV to CR0 ---- */
@@ -323,19 +359,20 @@ static void test_mov_to_others(void)
     CHECK_DONE(3, CR_ITEMS);
     CHECK_EQ_U64(s.cr4, CR4_DE);
 
-    /* CR3: in 64-bit mode bits 63:52 are reserved, unless CR4.PCIDE makes
-     * bit 63 the no-flush hint (not stored). */
+    /* CR3: in 64-bit mode the bits at and above the physical-address
+     * width (46 here) are reserved, unless CR4.PCIDE makes bit 63 the
+     * no-flush hint (not stored). */
     state(MODE_LONG64);
-    s.r12 = 0x000fffffff123000ull | 0x18;
+    s.r12 = 0x00003fffff123000ull | 0x18;
     run(crq(3, VMX_CR_MOV_TO, R12));
     CHECK_DONE(3, VIREO_MTD(CR3));
-    CHECK_EQ_U64(s.cr3, 0x000fffffff123018ull);
-    s.r12 = 1ull << 63 | 0x5000;
-    run(crq(3, VMX_CR_MOV_TO, R12));
-    CHECK_GP();
-    s.r12 = 1ull << 52;
-    run(crq(3, VMX_CR_MOV_TO, R12));
-    CHECK_GP();
+    CHECK_EQ_U64(s.cr3, 0x00003fffff123018ull);
+    static const unsigned cr3_bad[] = {46, 47, 51, 52, 62, 63};
+    for (unsigned i = 0; i < sizeof(cr3_bad) / sizeof(cr3_bad[0]); i++) {
+        s.r12 = 1ull << cr3_bad[i] | 0x5000;
+        run(crq(3, VMX_CR_MOV_TO, R12));
+        CHECK_GP();
+    }
     state(MODE_LONG64);
     s.cr4 |= CR4_PCIDE;
     s.r12 = 1ull << 63 | 0x5123;
@@ -349,15 +386,98 @@ static void test_mov_to_others(void)
     CHECK_DONE(3, VIREO_MTD(CR3));
     CHECK_EQ_U64(s.cr3, 0xabcde018);
 
-    /* CR8: the TPR, bits 63:4 reserved. */
+    /* CR8: the TPR, bits 63:4 reserved; it is the local APIC's. */
     state(MODE_LONG64);
+    fake_lapic_reset();
     s.r10 = 0xf;
     run(crq(8, VMX_CR_MOV_TO, R10));
     CHECK_DONE(3, VIREO_MTD(CR8));
     CHECK_EQ_U64(s.cr8, 0xf);
-    s.r10 = 0x10;
+    CHECK_EQ_U64(fake_lapic.cr8_set, 1);
+    CHECK_EQ_U64(fake_lapic.cr8, 0xf);
+    static const u64 cr8_bad[] = {0x10, 0x1f, 1ull << 32, 1ull << 63};
+    for (unsigned i = 0; i < 4; i++) {
+        s.r10 = cr8_bad[i];
+        run(crq(8, VMX_CR_MOV_TO, R10));
+        CHECK_GP();
+    }
+    CHECK_EQ_U64(fake_lapic.cr8_set, 1);
+    /* Reads come from the APIC (its TPR may have changed by MMIO). */
+    fake_lapic.cr8 = 6;
+    run(crq(8, VMX_CR_MOV_FROM, R9));
+    CHECK_DONE(3, VIREO_MTD(GPR_R8_R15));
+    CHECK_EQ_U64(s.r9, 6);
+    /* Without an APIC model, the message's CR8. */
+    x.lapic = NULL;
+    s.cr8 = 3;
+    run(crq(8, VMX_CR_MOV_FROM, R9));
+    CHECK_EQ_U64(s.r9, 3);
+    s.r10 = 9;
     run(crq(8, VMX_CR_MOV_TO, R10));
+    CHECK_EQ_U64(s.cr8, 9);
+    CHECK_EQ_U64(fake_lapic.cr8, 6);
+
+    /* CR2: any value, read back. */
+    state(MODE_LONG64);
+    s.rax = 0xffff800012345678ull;
+    run(crq(2, VMX_CR_MOV_TO, RAX));
+    CHECK_DONE(3, VIREO_MTD(CR2));
+    CHECK_EQ_U64(s.cr2, 0xffff800012345678ull);
+    run(crq(2, VMX_CR_MOV_FROM, RDX));
+    CHECK_EQ_U64(s.rdx, 0xffff800012345678ull);
+
+    /* CR4 writes are noted for CPUID's OSXSAVE. */
+    state(MODE_LONG64);
+    s.rcx = CR4_PAE | CR4_OSXSAVE;
+    run(crq(4, VMX_CR_MOV_TO, RCX));
+    CHECK_DONE(3, CR_ITEMS);
+    struct vireo_vcpu_state c = s;
+    c.mtd &= ~VIREO_MTD(CR0_CR4);
+    c.rax = 1;
+    c.insn_len = 2;
+    struct exit_ctx cx = {.vm = &fake_vm, .s = &c};
+    cpuid_exit(&cx);
+    CHECK(c.rcx & (1u << 27));
+}
+
+/* ---- what does not exist, what needs CPL 0 ---- */
+
+static void test_privilege(void)
+{
+    /* CR1, CR5-CR7, CR9-CR15: #UD both ways. */
+    static const u32 none[] = {1, 5, 6, 7, 9, 12, 15};
+    for (unsigned i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+        state(MODE_LONG64);
+        run(crq(none[i], VMX_CR_MOV_TO, RAX));
+        CHECK_EQ_U64(s.inj_info, fake_exc_info(EXC_UD, false));
+        CHECK_EQ_U64(s.rip, before.rip);
+        run(crq(none[i], VMX_CR_MOV_FROM, RAX));
+        CHECK_EQ_U64(s.inj_info, fake_exc_info(EXC_UD, false));
+        CHECK_EQ_U64(s.rax, before.rax);
+    }
+    /* CPL 3 (or virtual-8086 mode): #GP for MOV CR, CLTS, LMSW. */
+    static const u64 accesses[] = {VMX_CR_MOV_TO, VMX_CR_MOV_FROM, VMX_CR_CLTS, VMX_CR_LMSW};
+    static const u32 crs[] = {0, 3, 4, 8};
+    for (unsigned i = 0; i < 4; i++) {
+        for (unsigned k = 0; k < 4; k++) {
+            state(MODE_LONG64);
+            s.ss.ar |= 3u << 5;
+            s.cs.ar |= 3u << 5;
+            s.rax = s.cr0;
+            run(crq(crs[k], (u32)accesses[i], RAX));
+            CHECK_GP();
+            CHECK_EQ_U64(s.rax, before.rax);
+        }
+    }
+    state(MODE_PROT32);
+    s.rflags |= RFLAGS_VM;
+    run(crq(0, VMX_CR_CLTS, 0));
     CHECK_GP();
+    /* Real mode is CPL 0. */
+    state(MODE_REAL);
+    s.ss.ar |= 3u << 5;
+    run(crq(0, VMX_CR_MOV_FROM, RAX));
+    CHECK_DONE(3, VIREO_MTD(GPR_ACDB));
 }
 
 /* ---- cr_exit: MOV from CRn, CLTS, LMSW ---- */
@@ -391,6 +511,7 @@ static void test_reads(void)
     state(MODE_LONG64);
     s.cr3 = 0x000f000012345018ull;
     s.cr8 = 9;
+    fake_lapic.cr8 = 9; /* the APIC's TPR */
     run(crq(3, VMX_CR_MOV_FROM, RSP));
     CHECK_DONE(3, VIREO_MTD(RSP));
     CHECK_EQ_U64(s.rsp, 0x000f000012345018ull);
@@ -555,6 +676,20 @@ static void test_decode(void)
     s.rsi = ~0ull;
     run(undecoded);
     CHECK_EQ_U64(s.rsi, CR0_PE | CR0_PG | CR0_TS | CR0_NE);
+    /* SMSW needs no privilege, unless CR4.UMIP: then #GP at CPL > 0. */
+    s.ss.ar |= 3u << 5;
+    s.cs.ar |= 3u << 5;
+    fake_set_insn(ZYDIS_MNEMONIC_SMSW, 4, 64, 1);
+    reg_op(0, ZYDIS_REGISTER_EAX);
+    s.rax = 0;
+    run(undecoded);
+    CHECK_DONE(3, VIREO_MTD(GPR_ACDB));
+    CHECK_EQ_U64(s.rax, CR0_PE | CR0_PG | CR0_TS | CR0_NE);
+    s.cr4 |= CR4_UMIP;
+    s.rax = 0;
+    run(undecoded);
+    CHECK_GP();
+    CHECK_EQ_U64(s.rax, 0);
 
     /* Undecodable: insn_decode injected #UD; nothing else happens. */
     state(MODE_LONG64);
@@ -688,8 +823,13 @@ static void test_pdptes(void)
 int main(void)
 {
     fake_reset(RAM);
+    fake_lapic_reset();
+    fake_cpu_intel(46);
+    fake_cpu_configure(VIREO_PARAVIRT_MINIMAL, NULL, 0);
     test_cr0_rules();
     test_cr4_rules();
+    test_cr4_policy();
+    test_privilege();
     test_mov_to_cr0();
     test_mov_to_others();
     test_reads();
@@ -697,5 +837,8 @@ int main(void)
     test_finish();
     test_decode();
     test_pdptes();
+    /* The CR4 rules again with the build machine's own CPUID. */
+    cpuid_init(VIREO_PARAVIRT_MINIMAL);
+    test_cr4_rules();
     return check_report("vmm_cr");
 }

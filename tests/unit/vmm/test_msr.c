@@ -1,11 +1,16 @@
 /* RDMSR/WRMSR exits (servers/vmm/msr.c): every emulated MSR read back
- * after a write, its reserved-bit and canonical checks (SDM vol. 4), the
- * #GP of everything else (0x40000000-0x400000ff included: no hypervisor
- * MSRs), EDX:EAX both ways, and the reply MTD naming exactly what changed.
- * NXE and the physical-address width come from cpuid_guest() (the build
- * machine's CPUID). */
+ * after a write, its reserved-bit and canonical checks (SDM vol. 4), its
+ * presence following the guest's CPUID and vendor, the local APIC's MSRs
+ * reaching the APIC model (a recording fake), the TSC and TSC_ADJUST
+ * moving together, the #GP of everything else (0x40000000-0x400000ff and
+ * KVM's MSRs included: no provider implements any), EDX:EAX both ways,
+ * and the reply MTD naming exactly what changed. The host is faked
+ * (fake_cpu.h): an Intel one with every feature and 46 physical bits
+ * unless a test says otherwise. */
 #include "check.h"
 #include "cpuid.h"
+#include "fake_cpu.h"
+#include "lapic.h"
 #include "msr.h"
 #include "vmm_fakes.h"
 #include <string.h>
@@ -13,6 +18,16 @@
 static struct vireo_vcpu_state s, before;
 static struct exit_ctx x;
 static struct msr_state m, m_before;
+static struct lapic apic;
+
+static void host(bool amd, const char *const *disable)
+{
+    if (amd)
+        fake_cpu_amd(46);
+    else
+        fake_cpu_intel(46);
+    fake_cpu_configure(VIREO_PARAVIRT_MINIMAL, disable, 0);
+}
 
 static void state(enum fake_mode mode)
 {
@@ -20,7 +35,7 @@ static void state(enum fake_mode mode)
     s.rip = 0x2000;
     s.insn_len = 2;
     s.pat = 0x0007040600070406ull;
-    x = (struct exit_ctx){.vm = &fake_vm, .s = &s, .changed = 0};
+    x = (struct exit_ctx){.vm = &fake_vm, .s = &s, .changed = 0, .lapic = &apic};
 }
 
 /* RIP after the 2-byte instruction: EIP wraps outside 64-bit mode. */
@@ -154,6 +169,13 @@ static void test_efer(void)
     s.cr0 |= CR0_PG; /* 32-bit paging */
     check_gp(MSR_EFER, EFER_LME);
     check_rw(MSR_EFER, EFER_SCE, VIREO_MTD(EFER));
+    /* NXE follows CPUID: the fake host has NX; without it, #GP. */
+    CHECK(nx);
+    host(false, (const char *const[]){"nx", NULL});
+    state(MODE_LONG64);
+    check_gp(MSR_EFER, s.efer | EFER_NXE);
+    check_rw(MSR_EFER, s.efer | EFER_SCE, VIREO_MTD(EFER));
+    host(false, NULL);
 }
 
 static void test_pat_debugctl(void)
@@ -241,24 +263,18 @@ static void test_vmm_held(void)
     check_rw(MSR_TSC_AUX, 7, 0);
     CHECK_EQ_U64(m.tsc_aux, 7);
     check_gp(MSR_TSC_AUX, 1ull << 32);
-    /* APIC_BASE: the BSP bit reads 1 whatever is written; reserved bits
-     * and x2APIC mode #GP. */
-    CHECK_EQ_U64(rdmsr(MSR_APIC_BASE), 0xfee00000ull | APIC_BASE_ENABLE | APIC_BASE_BSP);
-    wrmsr(MSR_APIC_BASE, 0xfee00000ull | APIC_BASE_ENABLE);
-    CHECK_WR(0);
-    CHECK_EQ_U64(rdmsr(MSR_APIC_BASE), 0xfee00000ull | APIC_BASE_ENABLE | APIC_BASE_BSP);
-    static const unsigned apic_bad[] = {0, 7, 9, 10, 52, 63};
-    for (unsigned i = 0; i < sizeof(apic_bad) / sizeof(apic_bad[0]); i++)
-        check_gp(MSR_APIC_BASE, 0xfee00000ull | APIC_BASE_ENABLE | 1ull << apic_bad[i]);
-    /* MISC_ENABLE: fast strings (bit 0) only; the rest reads as it was. */
-    u64 misc = rdmsr(MSR_MISC_ENABLE);
-    CHECK_EQ_U64(misc & 1, 1);
+    /* MISC_ENABLE (Intel): fast strings writable; BTS and PEBS
+     * unavailable and no perfmon, read-only; every other bit #GP. */
+    CHECK_EQ_U64(rdmsr(MSR_MISC_ENABLE), 1u | 1u << 11 | 1u << 12);
     wrmsr(MSR_MISC_ENABLE, 0);
     CHECK_WR(0);
-    CHECK_EQ_U64(rdmsr(MSR_MISC_ENABLE), misc & ~1ull);
-    wrmsr(MSR_MISC_ENABLE, ~0ull);
+    CHECK_EQ_U64(rdmsr(MSR_MISC_ENABLE), 1u << 11 | 1u << 12);
+    wrmsr(MSR_MISC_ENABLE, 1u | 1u << 7); /* read-only bits are left as they are */
     CHECK_WR(0);
-    CHECK_EQ_U64(rdmsr(MSR_MISC_ENABLE), misc);
+    CHECK_EQ_U64(rdmsr(MSR_MISC_ENABLE), 1u | 1u << 11 | 1u << 12);
+    static const unsigned misc_bad[] = {1, 3, 16, 18, 22, 23, 34, 38, 63};
+    for (unsigned i = 0; i < sizeof(misc_bad) / sizeof(misc_bad[0]); i++)
+        check_gp(MSR_MISC_ENABLE, 1u | 1u << 11 | 1u << 12 | 1ull << misc_bad[i]);
 
     /* MTRRs: MTRRCAP reads 8 variable ranges, fixed ranges, WC; it is
      * read-only. */
@@ -329,22 +345,205 @@ static void test_tsc(void)
     CHECK(rdmsr(MSR_TSC) >= t2 + (1ull << 44));
 }
 
+static void test_tsc_adjust(void)
+{
+    /* TSC_ADJUST: a write moves the TSC by the difference; a TSC write
+     * moves TSC_ADJUST by as much (SDM 17.17.3). */
+    state(MODE_LONG64);
+    msr_init(&m);
+    CHECK_EQ_U64(rdmsr(MSR_TSC_ADJUST), 0);
+    u64 offset = s.tsc_offset;
+    wrmsr(MSR_TSC_ADJUST, 1000000);
+    CHECK_WR(VIREO_MTD(TSC));
+    CHECK_EQ_U64(s.tsc_offset, offset + 1000000);
+    CHECK_EQ_U64(rdmsr(MSR_TSC_ADJUST), 1000000);
+    wrmsr(MSR_TSC_ADJUST, (u64)-5);
+    CHECK_EQ_U64(s.tsc_offset, offset - 5);
+    CHECK_EQ_U64(rdmsr(MSR_TSC_ADJUST), (u64)-5);
+    u64 t = rdmsr(MSR_TSC);
+    wrmsr(MSR_TSC, t + (1ull << 36));
+    CHECK_WR(VIREO_MTD(TSC));
+    u64 adj = rdmsr(MSR_TSC_ADJUST) + 5;
+    CHECK(adj >= (1ull << 36) - (1ull << 32) && adj <= (1ull << 36)); /* less the time passed */
+    CHECK_EQ_U64(s.tsc_offset - offset, rdmsr(MSR_TSC_ADJUST));
+    /* Not offered: no MSR. */
+    host(false, (const char *const[]){"tsc_adjust", NULL});
+    state(MODE_LONG64);
+    CHECK_EQ_U64(rdmsr(MSR_TSC_ADJUST), ~0ull);
+    check_gp(MSR_TSC_ADJUST, 0);
+    host(false, NULL);
+}
+
+static void test_identification(void)
+{
+    /* Intel: PLATFORM_ID 0 and FEATURE_CONTROL locked with VMX off, both
+     * read-only; BIOS_SIGN_ID: the revision in 63:32, any write taken
+     * (CPUID loads it); MCG_CAP: no banks, read-only; MCG_STATUS: RIPV,
+     * EIPV, MCIP. */
+    host(false, NULL);
+    state(MODE_LONG64);
+    msr_init(&m);
+    CHECK_EQ_U64(rdmsr(MSR_PLATFORM_ID), 0);
+    check_gp(MSR_PLATFORM_ID, 0);
+    CHECK_EQ_U64(rdmsr(MSR_FEATURE_CONTROL), FEATURE_CONTROL_LOCK);
+    check_gp(MSR_FEATURE_CONTROL, FEATURE_CONTROL_LOCK);
+    check_gp(MSR_FEATURE_CONTROL, FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX_OUTSIDE_SMX);
+    CHECK_EQ_U64(rdmsr(MSR_BIOS_SIGN_ID), (u64)MSR_UCODE_REV << 32);
+    wrmsr(MSR_BIOS_SIGN_ID, 0);
+    CHECK_WR(0);
+    wrmsr(MSR_BIOS_SIGN_ID, 0x1234);
+    CHECK_WR(0);
+    CHECK_EQ_U64(rdmsr(MSR_BIOS_SIGN_ID), (u64)MSR_UCODE_REV << 32);
+    CHECK_EQ_U64(rdmsr(MSR_MCG_CAP), 0);
+    check_gp(MSR_MCG_CAP, 0);
+    CHECK_EQ_U64(rdmsr(MSR_MCG_STATUS), 0);
+    check_rw(MSR_MCG_STATUS, 7, 0);
+    check_rw(MSR_MCG_STATUS, 0, 0);
+    for (unsigned b = 3; b < 64; b += 5)
+        check_gp(MSR_MCG_STATUS, 1ull << b);
+    /* No MCG_CTL, no banks, no speculation controls (not in CPUID). */
+    static const u32 absent[] = {MSR_MCG_CTL,     MSR_MC0_CTL,          MSR_MC0_CTL + 1,
+                                 MSR_MC0_CTL + 3, MSR_MC0_CTL + 0x7f,   MSR_SPEC_CTRL,
+                                 MSR_PRED_CMD,    MSR_ARCH_CAPABILITIES};
+    for (unsigned i = 0; i < sizeof(absent) / sizeof(absent[0]); i++) {
+        CHECK_EQ_U64(rdmsr(absent[i]), ~0ull);
+        check_gp(absent[i], 0);
+    }
+    /* AMD: no PLATFORM_ID, FEATURE_CONTROL, MISC_ENABLE; PATCH_LEVEL in
+     * 31:0, read-only. */
+    host(true, NULL);
+    state(MODE_LONG64);
+    static const u32 intel[] = {MSR_PLATFORM_ID, MSR_FEATURE_CONTROL, MSR_MISC_ENABLE};
+    for (unsigned i = 0; i < 3; i++) {
+        CHECK_EQ_U64(rdmsr(intel[i]), ~0ull);
+        check_gp(intel[i], 0);
+    }
+    CHECK_EQ_U64(rdmsr(MSR_BIOS_SIGN_ID), MSR_UCODE_REV);
+    check_gp(MSR_BIOS_SIGN_ID, 0);
+    CHECK_EQ_U64(rdmsr(MSR_MCG_CAP), 0);
+    /* Without MCA / MTRR / PAT / RDTSCP and RDPID in CPUID: none of theirs. */
+    host(false, (const char *const[]){"mca", "mtrr", "pat", "rdtscp", "rdpid", NULL});
+    state(MODE_LONG64);
+    static const u32 gone[] = {
+        MSR_MCG_CAP, MSR_MCG_STATUS, MSR_MTRRCAP,       0x200,   0x20f,      0x250,
+        0x258,       0x26f,          MSR_MTRR_DEF_TYPE, MSR_PAT, MSR_TSC_AUX};
+    for (unsigned i = 0; i < sizeof(gone) / sizeof(gone[0]); i++) {
+        CHECK_EQ_U64(rdmsr(gone[i]), ~0ull);
+        check_gp(gone[i], 0);
+    }
+    /* TSC_AUX with RDPID alone. */
+    host(false, (const char *const[]){"rdtscp", NULL});
+    state(MODE_LONG64);
+    check_rw(MSR_TSC_AUX, 3, 0);
+    host(false, NULL);
+}
+
+static void test_lapic(void)
+{
+    /* IA32_APIC_BASE, IA32_TSC_DEADLINE and 0x800-0x8ff reach the APIC
+     * model with the guest's TSC as now; what it refuses is #GP. */
+    host(false, NULL);
+    state(MODE_LONG64);
+    fake_lapic_reset();
+    s.tsc_offset = 1ull << 50;
+    CHECK_EQ_U64(rdmsr(MSR_APIC_BASE), 0xfee00000ull | APIC_BASE_ENABLE | APIC_BASE_BSP);
+    wrmsr(MSR_APIC_BASE, 0xfed00000ull | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
+    CHECK_WR(0);
+    CHECK_EQ_U64(fake_lapic.set_base, 1);
+    CHECK_EQ_U64(fake_lapic.last_value, 0xfed00000ull | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
+    CHECK_EQ_U64(fake_lapic.last_phys_bits, 46);
+    CHECK(fake_lapic.last_now >= 1ull << 50);
+    CHECK_EQ_U64(rdmsr(MSR_APIC_BASE), 0xfed00000ull | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
+    fake_lapic.refuse = true;
+    check_gp(MSR_APIC_BASE, 0xfee00000ull);
+    CHECK_EQ_U64(fake_lapic.set_base, 2);
+    fake_lapic.refuse = false;
+    /* x2APIC registers: the value both ways, the index. */
+    u64 v = rdmsr(0x802);
+    CHECK_EQ_U64(v, 0x1234500000000802ull);
+    CHECK_EQ_U64(fake_lapic.last_msr, 0x802);
+    wrmsr(0x80b, 0);
+    CHECK_WR(0);
+    CHECK_EQ_U64(fake_lapic.msr_write, 1);
+    CHECK_EQ_U64(fake_lapic.last_msr, 0x80b);
+    wrmsr(0x830, 0xfedcba9876543210ull);
+    CHECK_EQ_U64(fake_lapic.last_value, 0xfedcba9876543210ull);
+    CHECK_EQ_U64(rdmsr(0x8ff), 0x12345000000008ffull);
+    fake_lapic.refuse = true;
+    CHECK_EQ_U64(rdmsr(0x808), ~0ull);
+    check_gp(0x808, 0);
+    fake_lapic.refuse = false;
+    CHECK_EQ_U64(rdmsr(0x7ff), ~0ull); /* outside the range */
+    CHECK_EQ_U64(rdmsr(0x900), ~0ull);
+    /* TSC deadline: readable and writable, the model arms it. */
+    check_rw(MSR_TSC_DEADLINE, 0x123456789ull, 0);
+    CHECK_EQ_U64(fake_lapic.deadline_set, 1);
+    CHECK(fake_lapic.last_now >= 1ull << 50);
+    check_rw(MSR_TSC_DEADLINE, 0, 0);
+    /* Without x2APIC in CPUID: no x2APIC MSRs, and EXTD is reserved. */
+    host(false, (const char *const[]){"x2apic", NULL});
+    state(MODE_LONG64);
+    fake_lapic_reset();
+    CHECK_EQ_U64(rdmsr(0x802), ~0ull);
+    check_gp(0x830, 0);
+    check_gp(MSR_APIC_BASE, 0xfee00000ull | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
+    CHECK_EQ_U64(fake_lapic.set_base, 0);
+    CHECK_EQ_U64(fake_lapic.msr_read + fake_lapic.msr_write, 0);
+    /* Without the APIC: none of them. */
+    host(false, (const char *const[]){"apic", NULL});
+    state(MODE_LONG64);
+    static const u32 apic_msrs[] = {MSR_APIC_BASE, MSR_TSC_DEADLINE, 0x802, 0x830};
+    for (unsigned i = 0; i < 4; i++) {
+        CHECK_EQ_U64(rdmsr(apic_msrs[i]), ~0ull);
+        check_gp(apic_msrs[i], 0);
+    }
+    /* No model attached: the base is fixed, only EN changes; no deadline,
+     * no x2APIC registers. */
+    host(false, NULL);
+    state(MODE_LONG64);
+    x.lapic = NULL;
+    msr_init(&m);
+    CHECK_EQ_U64(rdmsr(MSR_APIC_BASE), 0xfee00000ull | APIC_BASE_ENABLE | APIC_BASE_BSP);
+    wrmsr(MSR_APIC_BASE, 0xfee00000ull);
+    CHECK_WR(0);
+    CHECK_EQ_U64(rdmsr(MSR_APIC_BASE), 0xfee00000ull | APIC_BASE_BSP);
+    check_gp(MSR_APIC_BASE, 0xfed00000ull | APIC_BASE_ENABLE);
+    check_gp(MSR_APIC_BASE, 0xfee00000ull | APIC_BASE_ENABLE | 1ull << 63);
+    CHECK_EQ_U64(rdmsr(MSR_TSC_DEADLINE), ~0ull);
+    CHECK_EQ_U64(rdmsr(0x802), ~0ull);
+}
+
 static void test_unknown(void)
 {
     /* Every index not emulated: #GP on both, RIP unchanged, no item but
      * INJECT named. */
     state(MODE_LONG64);
     static const u32 unknown[] = {
-        0x40000000, 0x40000001, 0x40000010, 0x400000ff, 0x0,        0x1,        0x3a,
-        0x48,       0x8b,       0x1a1,      0x1da,      0x276,      0x278,      0x480,
-        0x6e0,      0x800,      0xc0000000, 0xc0000085, 0xc0000104, 0xc0010114, 0xffffffff};
+        0x0,        0x1,        0x11,       0x17 + 1,   0x34,       0x3c,       0x48,
+        0x4e,       0xc1,       0xce,       0xe7,       0xe8,       0x140,      0x186,
+        0x1a1,      0x1da,      0x276,      0x278,      0x309,      0x345,      0x38d,
+        0x480,      0x6e1,      0x7ff,      0x900,      0xc0000000, 0xc0000085, 0xc0000104,
+        0xc0010000, 0xc0010015, 0xc0010114, 0xc0011029, 0x4b564d00, 0x4b564d01, 0x4b564d07,
+        0x4b564dff, 0xffffffff};
     for (unsigned i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
         CHECK_EQ_U64(rdmsr(unknown[i]), ~0ull);
         CHECK_EQ_U64(s.inj_error, 0);
         check_gp(unknown[i], 0);
     }
-    /* Just past the hypervisor range: unknown as well (and so is what is
-     * just before it). */
+    /* The hypervisor range, every index, and just around it; KVM's
+     * provider claims nothing there either. */
+    static const u32 providers[] = {VIREO_PARAVIRT_NONE, VIREO_PARAVIRT_MINIMAL,
+                                    VIREO_PARAVIRT_KVM};
+    for (unsigned p = 0; p < 3; p++) {
+        fake_cpu_intel(46);
+        fake_cpu_configure(providers[p], NULL, 0);
+        for (u32 msr = 0x40000000; msr <= 0x400000ff; msr++) {
+            CHECK_EQ_U64(rdmsr(msr), ~0ull);
+            check_gp(msr, 0);
+        }
+        check_gp(0x4b564d00, 1);
+    }
+    host(false, NULL);
     check_gp(0x3fffffff, 0);
     check_gp(0x40000100, 0);
     /* Bits 63:32 of RCX are no part of the index. */
@@ -398,12 +597,17 @@ static void test_finish(void)
 int main(void)
 {
     fake_reset(1u << 16);
+    fake_lapic_reset();
+    host(false, NULL);
     msr_init(&m);
     test_efer();
     test_pat_debugctl();
     test_syscall_sysenter();
     test_vmm_held();
     test_tsc();
+    test_tsc_adjust();
+    test_identification();
+    test_lapic();
     test_unknown();
     test_finish();
     return check_report("vmm_msr");
