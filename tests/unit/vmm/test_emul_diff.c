@@ -19,6 +19,7 @@
 #include "check.h"
 #include "emul_alu.h"
 #include "emul_harness.h"
+#include <asm/ldt.h>
 #include <asm/prctl.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -35,6 +36,13 @@
 #define DEFAULTS 120000u
 
 extern const u8 emul_native_begin[], emul_native_slot[], emul_native_end[];
+extern u8 emul_native32_begin[], emul_native32_slot[], emul_native32_ctx[], emul_native32_end[];
+#define STUB32  0x20100000ull /* emul_native32.S's fixed address */
+#define LDT_SEL 0x7u          /* LDT entry 0, RPL 3: 16-bit data based at the window */
+
+/* The case's mode: 64-bit, or compatibility mode (32-bit code, ES and GS
+ * the LDT segment, DS and SS flat). */
+static bool compat32;
 
 struct ctx {
     u64 gpr[16]; /* x86 order */
@@ -99,6 +107,7 @@ enum imm { NO_IMM, IMM8, IMMZ }; /* IMMZ: 2 bytes with 66, else 4 */
 #define FM_MOFFS  8u
 #define FM_LOGIC  16u /* AF undefined */
 #define FM_BT     32u /* OF SF AF PF undefined */
+#define FM_ONLY64 64u /* 63 is ARPL outside 64-bit mode */
 
 struct form {
     u8 op[2], oplen;
@@ -136,7 +145,7 @@ static const struct form forms[] = {
     {{0x0f, 0xb7}, 2, -1, NO_IMM, 0},
     {{0x0f, 0xbe}, 2, -1, NO_IMM, 0},
     {{0x0f, 0xbf}, 2, -1, NO_IMM, 0},
-    {{0x63}, 1, -1, NO_IMM, 0},
+    {{0x63}, 1, -1, NO_IMM, FM_ONLY64},
     /* ADD OR ADC SBB AND SUB XOR CMP */
     ALU_FORMS(0x00, FM_LOCK, 0),
     ALU_FORMS(0x08, FM_LOCK, FM_LOGIC),
@@ -202,11 +211,24 @@ struct testcase {
     u8 mem[WINDOW];
 };
 
-static ZydisDecoder decoder;
+static ZydisDecoder decoder64, decoder32;
 
+/* Decodes the bytes; the case is as long as the instruction. */
 static bool decode(struct testcase *t)
 {
-    return ZYAN_SUCCESS(ZydisDecoderDecodeFull(&decoder, t->bytes, t->len, &t->zi, t->ops));
+    ZydisDecoder *d = compat32 ? &decoder32 : &decoder64;
+    if (ZYAN_FAILED(ZydisDecoderDecodeFull(d, t->bytes, t->len, &t->zi, t->ops)))
+        return false;
+    t->len = t->zi.length;
+    return true;
+}
+
+/* The base of a segment register as the cases set them up. */
+static u64 segment_base(ZydisRegister seg)
+{
+    if (seg == ZYDIS_REGISTER_GS)
+        return compat32 ? DATA : GS_BASE;
+    return compat32 && seg == ZYDIS_REGISTER_ES ? DATA : 0;
 }
 
 static void put_le(u8 *p, u64 v, u32 n)
@@ -225,17 +247,22 @@ static void emit(struct testcase *t, u8 b)
  * operand), SIB, displacement, immediate. */
 static void encode(struct testcase *t, const struct form *f)
 {
-    static const u8 segs[] = {0x26, 0x2e, 0x36, 0x3e, 0x65};
+    /* Compatibility mode: no CS override (a write through it faults), and
+     * 16-bit addressing only through ES or GS (DS and SS are flat: the
+     * window is beyond 64 KiB there). */
+    static const u8 segs[] = {0x26, 0x2e, 0x36, 0x3e, 0x65}, segs32[] = {0x26, 0x36, 0x3e, 0x65};
     t->len = 0;
-    bool opsize = chance(30), asize = chance(25);
+    bool opsize = chance(30), asize = chance(compat32 ? 40 : 25), addr16 = compat32 && asize;
     u8 pre[4];
     u32 npre = 0;
     if (opsize)
         pre[npre++] = 0x66;
     if (asize)
         pre[npre++] = 0x67;
-    if (chance(25))
-        pre[npre++] = segs[below(sizeof(segs))];
+    if (addr16)
+        pre[npre++] = chance(50) ? 0x26 : 0x65;
+    else if (chance(25))
+        pre[npre++] = compat32 ? segs32[below(sizeof(segs32))] : segs[below(sizeof(segs))];
     if ((f->flags & FM_LOCK) && chance(30))
         pre[npre++] = 0xf0;
     else if ((f->flags & FM_STRING) && chance(70))
@@ -248,23 +275,29 @@ static void encode(struct testcase *t, const struct form *f)
     }
     for (u32 i = 0; i < npre; i++)
         emit(t, pre[i]);
-    if (chance(50))
+    if (!compat32 && chance(50))
         emit(t, (u8)(0x40 | below(16)));
     for (u32 i = 0; i < f->oplen; i++)
         emit(t, f->op[i]);
     if (f->flags & FM_MOFFS) {
-        for (u32 i = 0; i < (asize ? 4u : 8u); i++)
+        u32 n = addr16 ? 2 : (asize || compat32) ? 4 : 8;
+        for (u32 i = 0; i < n; i++)
             emit(t, 0); /* the address: set once decoded */
         return;
     }
     if (!(f->flags & FM_STRING)) {
         u32 mod = below(3), reg = f->digit >= 0 ? (u32)f->digit : below(8), rm = below(8);
         emit(t, (u8)(mod << 6 | reg << 3 | rm));
-        if (rm == 4)
-            emit(t, (u8)below(256));
-        u32 disp = mod == 1 ? 1 : mod == 2 ? 4 : 0;
-        if (mod == 0 && (rm == 5 || (rm == 4 && (t->bytes[t->len - 1] & 7) == 5)))
-            disp = 4;
+        u32 disp;
+        if (addr16) { /* no SIB; disp16 alone at mod 0, rm 6 */
+            disp = mod == 1 ? 1 : mod == 2 ? 2 : rm == 6 ? 2 : 0;
+        } else {
+            if (rm == 4)
+                emit(t, (u8)below(256));
+            disp = mod == 1 ? 1 : mod == 2 ? 4 : 0;
+            if (mod == 0 && (rm == 5 || (rm == 4 && (t->bytes[t->len - 1] & 7) == 5)))
+                disp = 4;
+        }
         for (u32 i = 0; i < disp; i++)
             emit(t, (u8)rnd());
     }
@@ -309,7 +342,7 @@ static bool aim(struct testcase *t, const ZydisDecodedOperand *m, u64 ea_linear,
 {
     u32 aw = t->zi.address_width / 8;
     u64 amask = alu_mask(aw);
-    u64 ea = ea_linear - (m->mem.segment == ZYDIS_REGISTER_GS ? GS_BASE : 0);
+    u64 ea = ea_linear - segment_base(m->mem.segment);
     ZydisRegister base = m->mem.base, index = m->mem.index;
     /* Zydis 4.0 says [r13d] for SIB base 101, mod 00, REX.B, 32-bit
      * addressing: it is a disp32 (see emul_operand.c). */
@@ -356,17 +389,17 @@ static void aim_string(struct testcase *t)
     t->in.rflags = (t->in.rflags & ~RFLAGS_DF) | (down ? RFLAGS_DF : 0);
     set_low(&t->in, ZYDIS_REGISTER_RCX, count, aw);
     u32 span = (count ? count : 1) * size;
-    bool gs = false;
+    u64 base[2] = {0, segment_base(ZYDIS_REGISTER_ES)};
     for (u32 i = 0; i < t->zi.operand_count; i++) {
         const ZydisDecodedOperand *o = &t->ops[i];
         if (o->type == ZYDIS_OPERAND_TYPE_MEMORY && gpr_index(o->mem.base) == 6)
-            gs = o->mem.segment == ZYDIS_REGISTER_GS;
+            base[0] = segment_base(o->mem.segment);
     }
     static const ZydisRegister idx[2] = {ZYDIS_REGISTER_RSI, ZYDIS_REGISTER_RDI};
     for (u32 k = 0; k < 2; k++) {
         u32 lo = down ? span - size : 0, hi = down ? WINDOW - size : WINDOW - span;
         u64 linear = DATA + lo + below(hi - lo + 1);
-        set_low(&t->in, idx[k], linear - (k == 0 && gs ? GS_BASE : 0), aw);
+        set_low(&t->in, idx[k], linear - base[k], aw);
     }
 }
 
@@ -375,6 +408,8 @@ static bool make(struct testcase *t)
 {
     memset(t, 0, offsetof(struct testcase, mem));
     const struct form *f = &forms[below(FORMS)];
+    if (compat32 && (f->flags & FM_ONLY64))
+        return false;
     t->f = f;
     encode(t, f);
     if (!decode(t))
@@ -424,13 +459,38 @@ static bool make(struct testcase *t)
 
 static u8 *window_native = (u8 *)(uintptr_t)DATA;
 
+/* The slot the case's instruction runs in (its RIP). */
+static u8 *case_slot(void)
+{
+    return compat32 ? (u8 *)(uintptr_t)(STUB32 + (emul_native32_slot - emul_native32_begin)) : slot;
+}
+
+/* emul_native32.S's context in its copy: eax..edi, eflags, es, gs. */
+struct ctx32 {
+    u32 gpr[8], eflags, es, gs;
+};
+
 static void run_native(const struct testcase *t, struct ctx *out)
 {
-    memset(slot, 0x90, 32);
-    memcpy(slot, t->bytes, t->len);
+    u8 *at = case_slot();
+    memset(at, 0x90, 32);
+    memcpy(at, t->bytes, t->len);
     memcpy(window_native, t->mem, WINDOW);
     *out = t->in;
-    native(out);
+    if (!compat32) {
+        native(out);
+        return;
+    }
+    struct ctx32 *c =
+        (struct ctx32 *)(uintptr_t)(STUB32 + (emul_native32_ctx - emul_native32_begin));
+    for (u32 i = 0; i < 8; i++)
+        c->gpr[i] = (u32)t->in.gpr[i];
+    c->eflags = (u32)t->in.rflags;
+    c->es = c->gs = LDT_SEL;
+    ((native_fn)(uintptr_t)STUB32)(NULL);
+    for (u32 i = 0; i < 8; i++)
+        out->gpr[i] = c->gpr[i];
+    out->rflags = c->eflags;
 }
 
 static u64 *state_gpr(struct vireo_vcpu_state *s, u32 i)
@@ -443,17 +503,24 @@ static u64 *state_gpr(struct vireo_vcpu_state *s, u32 i)
 static enum emul_status run_emulated(const struct testcase *t, struct vireo_vcpu_state *s)
 {
     eh_reset();
-    u64 code = (u64)(uintptr_t)slot & ~0xfffull;
+    u64 code = (u64)(uintptr_t)case_slot() & ~0xfffull;
     eh_map(code, EH_CODE_GPA, PTE_P | PTE_W | PTE_U);
     memcpy(fake_vm.ram + EH_CODE_GPA, (void *)(uintptr_t)code, 4096);
     eh_map_window(DATA, t->ram, PTE_P | PTE_W | PTE_U);
     for (u32 i = 0; i < EH_PAGES; i++)
         memcpy(eh_page(i, t->ram), t->mem + i * 4096, 4096);
-    eh_state64(s, (u64)(uintptr_t)slot);
+    eh_state64(s, (u64)(uintptr_t)case_slot());
     for (u32 i = 0; i < 16; i++)
         *state_gpr(s, i) = t->in.gpr[i];
     s->rflags = t->in.rflags;
     s->gs.base = GS_BASE;
+    if (compat32) {
+        /* CS.L clear; ES and GS the LDT's 16-bit data segment. */
+        s->cs.ar = (u16)((s->cs.ar & ~VIREO_MASK(SVM_ATTR, L)) | VIREO_PUT(SVM_ATTR, DB, 1));
+        struct vireo_seg ldt = {
+            .sel = LDT_SEL, .ar = 0x3 | 1u << 4 | 3u << 5 | 1u << 7, .limit = 0xffff, .base = DATA};
+        s->es = s->gs = ldt;
+    }
     struct exit_ctx x = {.vm = &fake_vm, .s = s, .changed = 0};
     return eh_run(&x);
 }
@@ -467,9 +534,9 @@ static void describe(const struct testcase *t, unsigned n, u64 seed, const char 
     char text[128] = "?";
     ZydisFormatterInit(&fmt, ZYDIS_FORMATTER_STYLE_INTEL);
     ZydisFormatterFormatInstruction(&fmt, &t->zi, t->ops, t->zi.operand_count_visible, text,
-                                    sizeof(text), (u64)(uintptr_t)slot, NULL);
-    fprintf(stderr, "vmm_emul_diff: case %u (seed %llu): %s\n  bytes:", n, (unsigned long long)seed,
-            why);
+                                    sizeof(text), (u64)(uintptr_t)case_slot(), NULL);
+    fprintf(stderr, "vmm_emul_diff: case %u (seed %llu, %s): %s\n  bytes:", n,
+            (unsigned long long)seed, compat32 ? "compatibility mode" : "64-bit mode", why);
     for (u32 i = 0; i < t->len; i++)
         fprintf(stderr, " %02x", t->bytes[i]);
     fprintf(stderr, "  (%s)\n  in: rflags %#llx", text, (unsigned long long)t->in.rflags);
@@ -500,7 +567,7 @@ static bool compare(const struct testcase *t, unsigned n, u64 seed)
     if (st != EMUL_DONE || s.inj_info || fake_stops || eh_bad || eh_outside) {
         snprintf(why, sizeof(why), "emulation: status %d, inj_info %#x, %u stops (%s), %u bad MMIO",
                  st, s.inj_info, fake_stops, fake_stop_line, eh_bad + eh_outside);
-    } else if (s.rip != (u64)(uintptr_t)slot + t->len) {
+    } else if (s.rip != (u64)(uintptr_t)case_slot() + t->len) {
         snprintf(why, sizeof(why), "rip %#llx, not after the instruction",
                  (unsigned long long)s.rip);
     } else if ((s.rflags ^ hw.rflags) & compared) {
@@ -508,8 +575,11 @@ static bool compare(const struct testcase *t, unsigned n, u64 seed)
                  (unsigned long long)s.rflags, (unsigned long long)hw.rflags,
                  (unsigned long long)compared);
     }
-    for (u32 i = 0; !why[0] && i < 16; i++) {
-        if (*state_gpr(&s, i) != hw.gpr[i])
+    /* Compatibility mode: the 32-bit registers (bits 63:32 are not
+     * visible there). */
+    u64 visible = compat32 ? 0xffffffffull : ~0ull;
+    for (u32 i = 0; !why[0] && i < (compat32 ? 8u : 16u); i++) {
+        if ((*state_gpr(&s, i) ^ hw.gpr[i]) & visible)
             snprintf(why, sizeof(why), "%s: emulated %#llx, hardware %#llx", reg_names[i],
                      (unsigned long long)*state_gpr(&s, i), (unsigned long long)hw.gpr[i]);
     }
@@ -550,7 +620,31 @@ static void setup(void)
         perror("vmm_emul_diff: arch_prctl");
         exit(1);
     }
-    ZydisDecoderInit(&decoder, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
+    ZydisDecoderInit(&decoder64, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
+    ZydisDecoderInit(&decoder32, ZYDIS_MACHINE_MODE_LONG_COMPAT_32, ZYDIS_STACK_WIDTH_32);
+}
+
+/* Compatibility mode needs the 32-bit runner at STUB32 and an LDT entry
+ * (modify_ldt) for the 16-bit segment ES and GS hold; false (said) if
+ * the host refuses either: those cases are then not run. */
+static bool setup32(void)
+{
+    void *p = mmap((void *)(uintptr_t)STUB32, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    struct user_desc d = {
+        .entry_number = LDT_SEL >> 3,
+        .base_addr = (unsigned)DATA,
+        .limit = 0xffff,
+        .seg_32bit = 0,
+        .contents = 0, /* data, expand-up */
+        .useable = 1,
+    };
+    if (p != (void *)(uintptr_t)STUB32 || syscall(SYS_modify_ldt, 1, &d, sizeof(d)) != 0) {
+        perror("vmm_emul_diff: no compatibility-mode cases: mmap or modify_ldt");
+        return false;
+    }
+    memcpy(p, emul_native32_begin, (size_t)(emul_native32_end - emul_native32_begin));
+    return true;
 }
 
 int main(int argc, char **argv)
@@ -560,23 +654,28 @@ int main(int argc, char **argv)
     rng = seed * 0x9e3779b97f4a7c15ull + 1;
     trace = getenv("EMUL_DIFF_TRACE") != NULL;
     setup();
+    bool with32 = setup32();
     static struct testcase t;
-    unsigned done = 0, tries = 0, per_form[FORMS] = {0};
+    unsigned done = 0, tries = 0, done32 = 0, per_form[FORMS] = {0};
     while (done < cases) {
         tries++;
+        compat32 = with32 && done % 3 == 2; /* a third in compatibility mode */
         if (!make(&t))
             continue;
         per_form[t.f - forms]++;
         CHECK(compare(&t, done, seed));
+        if (compat32) /* leaving 32-bit code took GS's base */
+            syscall(SYS_arch_prctl, ARCH_SET_GS, GS_BASE);
+        done32 += compat32;
         done++;
     }
     unsigned least = ~0u;
     for (u32 i = 0; i < FORMS; i++)
         least = per_form[i] < least ? per_form[i] : least;
     CHECK(least > cases / FORMS / 4); /* every form was exercised */
-    printf("vmm_emul_diff: seed %llu: %u cases (%u generated), at least %u per form; %u "
-           "failed; undefined flags: the host agreed in %u of %u cases\n",
-           (unsigned long long)seed, done, tries, least, failures, undefined_agree,
+    printf("vmm_emul_diff: seed %llu: %u cases (%u in compatibility mode; %u generated), at "
+           "least %u per form; %u failed; undefined flags: the host agreed in %u of %u cases\n",
+           (unsigned long long)seed, done, done32, tries, least, failures, undefined_agree,
            undefined_cases);
     return check_report("vmm_emul_diff");
 }
