@@ -99,7 +99,10 @@ static void skip(struct exit_ctx *x)
 
 static void xsetbv(struct exit_ctx *x)
 {
-    xstate_xsetbv_exit(x, xstate_guest_xcr0_mask());
+    /* What the VM's CPUID offers: its policy may take XSAVE or AVX away. */
+    xstate_xsetbv_exit(x, cpuid_xcr0_mask());
+    if (x->changed & VIREO_MTD(XCR0))
+        cpuid_note_xcr0(x->s->xcr0); /* leaf 0xd's EBX follows it */
 }
 
 static void dispatch(struct exit_ctx *x, struct vcpu_ctx *v)
