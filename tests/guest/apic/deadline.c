@@ -31,7 +31,7 @@ static void test_fires(void)
               rec[VEC_TIMER].tsc - deadline);
     check_dev(rdmsr(MSR_TSC_DEADLINE) == 0, ON_BOCHS, "IA32_TSC_DEADLINE is 0 once it fired",
               "%#lx", rdmsr(MSR_TSC_DEADLINE));
-    wait_hits(VEC_TIMER, 2, 2 * env.unit);
+    wait_hits(VEC_TIMER, 2, env.unit);
     rt_check(rec[VEC_TIMER].hits == 1, "TSC-deadline timer fires once", "%u interrupts",
              rec[VEC_TIMER].hits);
 
@@ -54,13 +54,13 @@ static void test_disarm(void)
     deadline_mode();
     wrmsr(MSR_TSC_DEADLINE, rt_tsc() + env.unit / 2);
     wrmsr(MSR_TSC_DEADLINE, 0);
-    wait_hits(VEC_TIMER, 1, 2 * env.unit);
+    wait_hits(VEC_TIMER, 1, env.unit);
     rt_check(rec[VEC_TIMER].hits == 0, "IA32_TSC_DEADLINE 0 disarms", "%u interrupts",
              rec[VEC_TIMER].hits);
 
     wrmsr(MSR_TSC_DEADLINE, rt_tsc() + env.unit / 2);
     rt_apic_write(APIC_REG_LVT_TIMER, VEC_TIMER); /* one-shot, count 0 */
-    wait_hits(VEC_TIMER, 1, 2 * env.unit);
+    wait_hits(VEC_TIMER, 1, env.unit);
     rt_check(rec[VEC_TIMER].hits == 0, "leaving TSC-deadline mode disarms the timer",
              "%u interrupts", rec[VEC_TIMER].hits);
     rt_note("IA32_TSC_DEADLINE in one-shot mode after the switch: %#lx", rdmsr(MSR_TSC_DEADLINE));

@@ -90,7 +90,7 @@ uint64_t late_bound(uint64_t due)
 
 uint64_t quiet(void)
 {
-    return 32 * env.ipi_latency + 16 * env.read_cost;
+    return 16 * env.ipi_latency + 8 * env.read_cost;
 }
 
 void apic_setup(void)
@@ -105,18 +105,22 @@ void apic_setup(void)
     rt_apic_esr();
 }
 
-uint64_t count_rate(uint64_t window, uint64_t *ticks)
+uint64_t count_rate(uint64_t window, uint64_t *ticks, uint64_t *slack)
 {
-    /* Each count read is placed at the middle of the TSC reads around it. */
+    /* Each count read is placed at the middle of the TSC reads around it;
+     * it happened somewhere in between (under a VMM: at its exit). */
     uint64_t t0 = rt_tsc();
     uint32_t c0 = rt_apic_read(APIC_REG_TIMER_CURRENT);
-    t0 += (rt_tsc() - t0) / 2;
+    uint64_t r0 = rt_tsc() - t0;
+    t0 += r0 / 2;
     while (rt_tsc() - t0 < window)
         cpu_relax();
     uint64_t t1 = rt_tsc();
     uint32_t c1 = rt_apic_read(APIC_REG_TIMER_CURRENT);
-    t1 += (rt_tsc() - t1) / 2;
+    uint64_t r1 = rt_tsc() - t1;
+    t1 += r1 / 2;
     *ticks = t1 - t0;
+    *slack = (r0 + r1) / 2;
     return c1 < c0 ? c0 - c1 : 0;
 }
 
@@ -144,10 +148,10 @@ static void calibrate(void)
     /* The window grows until the reads' cost is small against it. */
     rt_apic_write(APIC_REG_TIMER_DIVIDE, APIC_TIMER_DIVIDE_BY_1);
     rt_apic_write(APIC_REG_TIMER_INITIAL, 0xffffffff);
-    uint64_t window = 20000, counts = 0, ticks = 1;
-    for (int round = 0; round < 12; round++, window *= 2) {
-        counts = count_rate(window, &ticks);
-        if (round >= 1 && counts >= 100000 && window >= 400 * env.read_cost)
+    uint64_t window = 20000, counts = 0, ticks = 1, slack;
+    for (int round = 0; round < 14; round++, window *= 2) {
+        counts = count_rate(window, &ticks, &slack);
+        if (round >= 1 && counts >= 100000 && window >= 100 * env.read_cost && 100 * slack <= ticks)
             break;
     }
     rt_apic_write(APIC_REG_TIMER_INITIAL, 0);
@@ -155,9 +159,9 @@ static void calibrate(void)
              "%lu counts in %lu TSC ticks", counts, ticks);
     env.rate_counts = counts ? counts : 1;
     env.rate_tsc = ticks ? ticks : 1;
-    uint64_t unit = 64 * env.ipi_latency;
-    if (unit < 64 * env.read_cost)
-        unit = 64 * env.read_cost;
+    uint64_t unit = 32 * env.ipi_latency;
+    if (unit < 32 * env.read_cost)
+        unit = 32 * env.read_cost;
     env.unit = unit < 40000 ? 40000 : unit;
     rt_note("register read %lu, self-IPI %lu TSC ticks; timer %lu counts per %lu TSC ticks; "
             "test unit %lu TSC ticks",

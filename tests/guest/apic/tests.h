@@ -60,8 +60,9 @@ bool reenable(uint64_t msr);
  * vector 0xff, LINT0/1 and the error LVT masked, timer stopped, TPR 0. */
 void apic_setup(void);
 /* How far the running timer counts down in window TSC ticks (0 if it
- * did not, or reached 0), and the TSC ticks measured (*ticks). */
-uint64_t count_rate(uint64_t window, uint64_t *ticks);
+ * did not, or reached 0), the TSC ticks measured (*ticks) and how far off
+ * they may be, from how long the two count reads took (*slack). */
+uint64_t count_rate(uint64_t window, uint64_t *ticks, uint64_t *slack);
 /* Timer counts at divide 1 for a duration in TSC ticks, and back. */
 uint64_t counts_for(uint64_t tsc);
 uint64_t tsc_for(uint64_t counts);

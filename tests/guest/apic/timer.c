@@ -47,7 +47,7 @@ static void test_one_shot(void)
     rt_check(came && took <= late_bound(due), "one-shot timer: not implausibly late",
              "after %lu TSC ticks, due after %lu", took, due);
     rt_note("one-shot of %u counts: due after %lu TSC ticks, came after %lu", count, due, took);
-    wait_hits(VEC_TIMER, 2, 2 * due);
+    wait_hits(VEC_TIMER, 2, due);
     rt_check(rec[VEC_TIMER].hits == 1, "one-shot timer fires once", "%u interrupts",
              rec[VEC_TIMER].hits);
     rt_check(rt_apic_read(APIC_REG_TIMER_CURRENT) == 0,
@@ -78,7 +78,7 @@ static void test_periodic(void)
     rt_note("periodic, %u counts: period %lu TSC ticks, 5 came after %lu", count, period, took);
     wait_hits(VEC_TIMER, 100, env.ipi_latency * 4); /* one may have been pending */
     unsigned hits = rec[VEC_TIMER].hits;
-    wait_hits(VEC_TIMER, hits + 1, 3 * period);
+    wait_hits(VEC_TIMER, hits + 1, 2 * period);
     rt_check(rec[VEC_TIMER].hits == hits, "initial count 0 stops the periodic timer",
              "%u more interrupts", rec[VEC_TIMER].hits - hits);
     stop();
@@ -86,16 +86,18 @@ static void test_periodic(void)
 
 static void test_current_count(void)
 {
-    uint32_t count = (uint32_t)counts_for(env.unit);
-    start(APIC_LVT_MASKED | APIC_TIMER_PERIODIC << APIC_LVT_TIMER_SHIFT | VEC_TIMER, count);
+    /* The largest count does not run out during the test (a host that
+     * stalls the emulator for a while cannot make it wrap). */
+    start(APIC_LVT_MASKED | VEC_TIMER, 0xffffffff);
     uint32_t c[3];
     for (int i = 0; i < 3; i++) {
         c[i] = rt_apic_read(APIC_REG_TIMER_CURRENT);
         spin(env.unit / 8);
     }
-    rt_check(c[0] <= count && c[0] > c[1] && c[1] > c[2],
-             "current count goes down from the initial count", "%u: %u, %u, %u", count, c[0], c[1],
-             c[2]);
+    rt_check(c[0] > c[1] && c[1] > c[2], "current count goes down from the initial count",
+             "%u, %u, %u", c[0], c[1], c[2]);
+    uint32_t count = (uint32_t)counts_for(env.unit);
+    start(APIC_LVT_MASKED | APIC_TIMER_PERIODIC << APIC_LVT_TIMER_SHIFT | VEC_TIMER, count);
     spin(env.unit + env.unit / 2);
     uint32_t later = rt_apic_read(APIC_REG_TIMER_CURRENT);
     rt_check(later > 0 && later <= count, "periodic: the count reloads after reaching 0",
@@ -108,19 +110,27 @@ static void test_divide(void)
 {
     for (int d = 0; d < 8; d++) {
         uint32_t div = divides[d].divisor;
-        uint64_t window = tsc_for(4000ull * div), ticks;
-        if (window < 400 * env.read_cost)
-            window = 400 * env.read_cost;
+        uint64_t window = tsc_for(4000ull * div), ticks, slack, counts = 0;
+        if (window < 100 * env.read_cost)
+            window = 100 * env.read_cost;
         rt_apic_write(APIC_REG_TIMER_DIVIDE, divides[d].bits);
         rt_apic_write(APIC_REG_LVT_TIMER, APIC_LVT_MASKED | VEC_TIMER);
-        rt_apic_write(APIC_REG_TIMER_INITIAL, 0xffffffff);
-        uint64_t counts = count_rate(window, &ticks);
-        /* counts * div over the window against the divide-1 rate. */
-        uint64_t got = counts * div * env.rate_tsc, want = ticks * env.rate_counts;
-        rt_check(counts && got >= want - want / 10 && got <= want + want / 10,
+        /* Again, longer, while the reads' own time blurs it by > 2%. */
+        for (int round = 0; round < 4; round++, window *= 2) {
+            rt_apic_write(APIC_REG_TIMER_INITIAL, 0xffffffff);
+            counts = count_rate(window, &ticks, &slack);
+            if (50 * slack <= ticks)
+                break;
+        }
+        /* counts * div against the divide-1 rate over the window, 10%
+         * apart at most beyond what the reads' times leave open. */
+        uint64_t got = counts * div * env.rate_tsc;
+        uint64_t lo = (ticks > slack ? ticks - slack : 0) * env.rate_counts;
+        uint64_t hi = (ticks + slack) * env.rate_counts;
+        rt_check(counts && got >= lo - lo / 10 && got <= hi + hi / 10,
                  "divide configuration: the count runs at 1/divisor",
-                 "bits %#x (divide by %u): %lu counts in %lu TSC ticks", divides[d].bits, div,
-                 counts, ticks);
+                 "bits %#x (divide by %u): %lu counts in %lu (+-%lu) TSC ticks", divides[d].bits,
+                 div, counts, ticks, slack);
         rt_check(rt_apic_read(APIC_REG_TIMER_DIVIDE) == divides[d].bits,
                  "divide configuration reads back", "%#x", rt_apic_read(APIC_REG_TIMER_DIVIDE));
     }
