@@ -123,6 +123,17 @@ void fake_cpu_configure(u32 paravirt, const char *const *disable, u32 apic_id)
     cpuid_configure(&p, fake_cpu_cpuid);
 }
 
+u64 fake_injected(const struct vireo_vcpu_state *before, u32 vector, bool has_error,
+                  struct vireo_vcpu_state *out)
+{
+    struct vireo_vcpu_state s = *before;
+    struct exit_ctx x = {.s = &s};
+    exit_inject_exception(&x, vector, has_error, 0);
+    if (out)
+        *out = s;
+    return x.changed;
+}
+
 /* ---- xstate.h ---- */
 
 u64 fake_xcr0_mask = XCR0_X87 | XCR0_SSE | XCR0_AVX;

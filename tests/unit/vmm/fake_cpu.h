@@ -25,6 +25,12 @@ void fake_cpu_configure(u32 paravirt, const char *const *disable, u32 apic_id);
  * as the standard format's for x87/SSE/AVX. */
 extern u64 fake_xcr0_mask;
 
+/* What injecting exception `vector` (exit_inject_exception, the shared
+ * step) does to the state `before`: the MTD it names, and the state in
+ * *out (NULL: not wanted). The oracle of "a fault and nothing else". */
+u64 fake_injected(const struct vireo_vcpu_state *before, u32 vector, bool has_error,
+                  struct vireo_vcpu_state *out);
+
 /* lapic.h: the last calls (fake_lapic_reset clears them). */
 struct fake_lapic_log {
     u64 base;    /* what lapic_base_msr returns */

@@ -418,9 +418,10 @@ static void test_exit(void)
     s.rax = 1;
     s.inj_info = 0;
     x.changed = 0;
+    struct vireo_vcpu_state before = s;
     cpuid_exit(&x);
     CHECK_EQ_U64(s.rax, 1);
-    CHECK_EQ_U64(x.changed, VIREO_MTD(INJECT));
+    CHECK_EQ_U64(x.changed, fake_injected(&before, EXC_UD, false, NULL));
 }
 
 int main(void)

@@ -63,7 +63,9 @@ static void run(u64 info)
     do {                                                                                           \
         CHECK_EQ_U64(s.inj_info, fake_exc_info(EXC_GP, (before.cr0 & CR0_PE) != 0));               \
         CHECK_EQ_U64(s.inj_error, 0);                                                              \
-        CHECK_EQ_U64(x.changed, VIREO_MTD(INJECT));                                                \
+        struct vireo_vcpu_state want_;                                                             \
+        CHECK_EQ_U64(x.changed, fake_injected(&before, EXC_GP, true, &want_));                     \
+        CHECK_EQ_U64(s.rflags, want_.rflags);                                                      \
         CHECK_EQ_U64(s.rip, before.rip);                                                           \
         CHECK_EQ_U64(s.cr0, before.cr0);                                                           \
         CHECK_EQ_U64(s.cr3, before.cr3);                                                           \
@@ -696,7 +698,7 @@ static void test_decode(void)
     fake_decode_ok = false;
     run(undecoded);
     CHECK_EQ_U64(s.inj_info, fake_exc_info(EXC_UD, false));
-    CHECK_EQ_U64(x.changed, VIREO_MTD(INJECT));
+    CHECK_EQ_U64(x.changed, fake_injected(&before, EXC_UD, false, NULL));
     CHECK_EQ_U64(s.rip, before.rip);
     /* Another instruction (decoding said something else): the VM stops. */
     fake_set_insn(ZYDIS_MNEMONIC_NOP, 1, 64, 0);

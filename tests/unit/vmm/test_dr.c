@@ -67,6 +67,7 @@ static u64 write_read(u32 dr, u64 v)
 #define CHECK_FAULT(vec, err)                                                                      \
     do {                                                                                           \
         CHECK_EQ_U64(s.inj_info, fake_exc_info(vec, err));                                         \
+        CHECK_EQ_U64(x.changed, fake_injected(&before, vec, err, NULL));                           \
         CHECK_EQ_U64(s.rip, before.rip);                                                           \
         CHECK_EQ_U64(s.rcx, before.rcx);                                                           \
         CHECK_EQ_U64(s.dr7, before.dr7);                                                           \
@@ -200,7 +201,7 @@ static void test_general_detect(void)
     CHECK_EQ_U64(s.rcx, before.rcx);
     CHECK_EQ_U64(s.dr6 & DR6_BD, DR6_BD);
     CHECK_EQ_U64(s.dr7, 0x401);
-    CHECK_EQ_U64(x.changed, VIREO_MTD(INJECT) | WRITE_ITEMS);
+    CHECK_EQ_U64(x.changed, fake_injected(&before, EXC_DB, false, NULL) | WRITE_ITEMS);
     /* Now the handler reads DR6 and DR7. */
     s.rcx = 0;
     run(drq(6, true, RCX));
@@ -292,7 +293,7 @@ static void test_decode(void)
     fake_decode_ok = false;
     run(0);
     CHECK_EQ_U64(s.inj_info, fake_exc_info(EXC_UD, false));
-    CHECK_EQ_U64(x.changed, VIREO_MTD(INJECT));
+    CHECK_EQ_U64(x.changed, fake_injected(&before, EXC_UD, false, NULL));
     /* Another instruction: the VM stops, naming it. */
     fake_set_insn(ZYDIS_MNEMONIC_NOP, 1, 64, 0);
     fake_stops = 0;

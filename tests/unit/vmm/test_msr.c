@@ -79,11 +79,9 @@ static bool gp(void)
     do {                                                                                           \
         CHECK_EQ_U64(s.inj_info, fake_exc_info(EXC_GP, true));                                     \
         CHECK_EQ_U64(s.inj_error, 0);                                                              \
-        CHECK_EQ_U64(x.changed, VIREO_MTD(INJECT));                                                \
-        struct vireo_vcpu_state s_ = s;                                                            \
-        s_.inj_info = before.inj_info, s_.inj_error = before.inj_error;                            \
-        s_.inj_len = before.inj_len;                                                               \
-        CHECK(memcmp(&s_, &before, sizeof(s_)) == 0);                                              \
+        struct vireo_vcpu_state want_;                                                             \
+        CHECK_EQ_U64(x.changed, fake_injected(&before, EXC_GP, true, &want_));                     \
+        CHECK(memcmp(&s, &want_, sizeof(s)) == 0);                                                 \
         CHECK(memcmp(&m, &m_before, sizeof(m)) == 0);                                              \
     } while (0)
 
@@ -97,7 +95,7 @@ static u64 rdmsr(u32 msr)
     x.changed = 0;
     msr_read_exit(&x, &m);
     if (gp()) {
-        CHECK_EQ_U64(x.changed, VIREO_MTD(INJECT));
+        CHECK_EQ_U64(x.changed, fake_injected(&before, EXC_GP, true, NULL));
         CHECK_EQ_U64(s.rip, before.rip);
         CHECK_EQ_U64(s.rax, before.rax);
         CHECK_EQ_U64(s.rdx, before.rdx);
@@ -569,7 +567,7 @@ static void test_unknown(void)
     before = s;
     msr_read_exit(&x, &m);
     CHECK_EQ_U64(s.inj_info, fake_exc_info(EXC_UD, false));
-    CHECK_EQ_U64(x.changed, VIREO_MTD(INJECT));
+    CHECK_EQ_U64(x.changed, fake_injected(&before, EXC_UD, false, NULL));
     CHECK_EQ_U64(s.rip, before.rip);
     wrmsr(MSR_STAR, 5);
     CHECK_EQ_U64(s.inj_info, fake_exc_info(EXC_UD, false));
