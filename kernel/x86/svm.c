@@ -259,6 +259,11 @@ static u32 svm_run(struct vcpu *v)
     if (s->ctrl.flags & VIREO_BIT(VIREO_CTRL, INTR_WINDOW))
         vmcb->control.int_ctl |=
             VIREO_PUT(SVM_INT_CTL, V_IRQ, 1) | VIREO_PUT(SVM_INT_CTL, V_IGN_TPR, 1);
+    /* VMRUN loads the guest's CR2 from the VMCB; Bochs' AMD-V model does
+     * not, and its guests saw a stale CR2 in #PF handlers. With the
+     * register holding it already, both agree. */
+    if (read_cr2() != vmcb->save.cr2)
+        write_cr2(vmcb->save.cr2);
     vcpu_dr_load(v, false); /* DR6 and DR7 are the VMCB's */
     vmcb->save.rax = v->gpr.rax;
     __asm__ volatile("clgi; sti" ::: "memory");

@@ -75,8 +75,26 @@ static bool can_inject(const struct vireo_vcpu_state *s)
            !(s->pending_dbg & VIREO_BIT(VMX_PENDING_DBG, BS));
 }
 
+/* A fault-class exception pushes RFLAGS with RF set (SDM 17.3.1.1), so
+ * the handler's IRET does not meet an instruction breakpoint again at the
+ * instruction that faulted; traps (#DB as the VMM injects it, #BP, #OF)
+ * and aborts (#DF, #MC) do not. Whatever injected it: a handler, an
+ * intercepted exception given back, a re-injected delivery. */
+static void fault_rf(struct exit_ctx *x)
+{
+    struct vireo_vcpu_state *s = x->s;
+    u32 v = (u32)VIREO_GET(VMX_INTR_INFO, VECTOR, s->inj_info);
+    if (!(x->changed & VIREO_MTD(INJECT)) || !VIREO_GET(VMX_INTR_INFO, VALID, s->inj_info) ||
+        VIREO_GET(VMX_INTR_INFO, TYPE, s->inj_info) != VMX_EVENT_HW_EXCEPTION || v == EXC_DB ||
+        v == 3 || v == 4 || v == EXC_DF || v == 18 || (s->rflags & RFLAGS_RF))
+        return;
+    s->rflags |= RFLAGS_RF;
+    x->changed |= VIREO_MTD(RFLAGS);
+}
+
 u64 events_after(struct exit_ctx *x)
 {
+    fault_rf(x);
     struct vireo_vcpu_state *s = x->s;
     struct lapic *a = x->lapic;
     if (!a)

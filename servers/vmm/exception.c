@@ -17,10 +17,8 @@ void exception_exit(struct exit_ctx *x)
                 (unsigned long long)s->rip);
         return;
     }
-    s->inj_info = (u32)s->info[0] & ~(u32)VIREO_MASK(VMX_INTR_INFO, NMI_UNBLOCKED);
-    s->inj_error = (u32)s->info[1];
-    s->inj_len = s->insn_len;
-    x->changed |= VIREO_MTD(INJECT);
+    exit_inject_exception(x, vector, VIREO_GET(VMX_INTR_INFO, HAS_ERROR, s->info[0]),
+                          (u32)s->info[1]);
     if (vector == EXC_PF) {
         s->cr2 = s->info[2];
         x->changed |= VIREO_MTD(CR2);

@@ -9,6 +9,7 @@
 #include "tests.h"
 #include <guest/rt.h>
 #include <guest/trap.h>
+#include <vireo/x86/cr.h>
 
 /* Stacks of their own, away from the code, data and tables. */
 static uint8_t stacks[8][4096] __attribute__((aligned(4096)));
@@ -31,6 +32,15 @@ static void one(const struct kind *k, void *page)
     rt_check(t.count == 1 && t.vector == k->vector && t.error == k->error && t.rip == (uint64_t)rip,
              k->what, "%d events, vector %lu error %#lx rip %#lx (want 1, %u, %#lx, %p)", t.count,
              t.vector, t.error, t.rip, k->vector, k->error, rip);
+    /* A fault pushes RF set (SDM 17.3.1.1), a trap does not. */
+    bool rf = t.rflags & RFLAGS_RF;
+    if (k->fault && !rf && rt_platform() == RT_PLATFORM_QEMU_TCG && !rt_under_vireo())
+        rt_deviation("  ... RF set in the pushed RFLAGS", "QEMU TCG pushes RF clear for faults");
+    else
+        rt_check(rf == k->fault,
+                 k->fault ? "  ... RF set in the pushed RFLAGS (a fault)"
+                          : "  ... RF clear in the pushed RFLAGS (a trap)",
+                 "RFLAGS %#lx", t.rflags);
 }
 
 struct table_pointer {
