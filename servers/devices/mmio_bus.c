@@ -107,8 +107,7 @@ u64 mmio_bus_read(const struct mmio_bus *bus, u64 addr, unsigned size, bool *cla
     return value;
 }
 
-void mmio_bus_write(const struct mmio_bus *bus, u64 addr, unsigned size, u64 value,
-                    bool *claimed)
+void mmio_bus_write(const struct mmio_bus *bus, u64 addr, unsigned size, u64 value, bool *claimed)
 {
     bool any = false;
     if (valid_size(size)) {

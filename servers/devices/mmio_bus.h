@@ -61,7 +61,6 @@ const struct mmio_range *mmio_bus_overlap(const struct mmio_bus *bus, u64 base, 
 /* size 1, 2, 4 or 8; any other reads all ones and writes nothing. claimed
  * (may be 0) says whether any byte of the access reached a device. */
 u64 mmio_bus_read(const struct mmio_bus *bus, u64 addr, unsigned size, bool *claimed);
-void mmio_bus_write(const struct mmio_bus *bus, u64 addr, unsigned size, u64 value,
-                    bool *claimed);
+void mmio_bus_write(const struct mmio_bus *bus, u64 addr, unsigned size, u64 value, bool *claimed);
 
 #endif

@@ -61,10 +61,10 @@ static void test_scratch(void)
         unsigned size;
         u32 want;
     } reads[] = {
-        {0xe0, 1, 0x11},   {0xe1, 1, 0x22},   {0xe2, 1, 0x33},       {0xe3, 1, 0x44},
-        {0xe0, 2, 0x2211}, {0xe1, 2, 0x3322}, {0xe2, 2, 0x4433},     {0xe0, 4, 0x44332211},
-        {0xe8, 1, 0x11},   {0xeb, 1, 0x44},   {0xe9, 2, 0x3322},     {0xe8, 4, 0x44332211},
-        {0xe3, 2, 0x0044}, /* the flush port's byte reads 0 */
+        {0xe0, 1, 0x11},   {0xe1, 1, 0x22},       {0xe2, 1, 0x33},   {0xe3, 1, 0x44},
+        {0xe0, 2, 0x2211}, {0xe1, 2, 0x3322},     {0xe2, 2, 0x4433}, {0xe0, 4, 0x44332211},
+        {0xe8, 1, 0x11},   {0xeb, 1, 0x44},       {0xe9, 2, 0x3322}, {0xe8, 4, 0x44332211},
+        {0xe3, 2, 0x0044},                        /* the flush port's byte reads 0 */
         {0xe2, 4, 0x4433}, {0xea, 4, 0xffff4433}, /* nothing at 0xec */
     };
     for (unsigned i = 0; i < sizeof(reads) / sizeof(reads[0]); i++)
@@ -292,8 +292,7 @@ static void test_replies(void)
     /* IRQ writes: the line updates of one OUT ride in its reply */
     msg[1] = PC_TESTDEV_IRQ_PORT + 9;
     msg[2] = 0x00000101; /* lines 9, 10 high; 11, 12 stay low */
-    CHECK_EQ_U64(dev_dispatch_handle(&d, msg, VIREO_DEV_REQ_WORDS, reply),
-                 VIREO_DEV_REP_LINES + 2);
+    CHECK_EQ_U64(dev_dispatch_handle(&d, msg, VIREO_DEV_REQ_WORDS, reply), VIREO_DEV_REP_LINES + 2);
     CHECK_EQ_U64(reply[VIREO_DEV_REP_NLINES], 2);
     CHECK_EQ_U64(reply[VIREO_DEV_REP_LINES], vireo_devline(9, VIREO_LINE_HIGH));
     CHECK_EQ_U64(reply[VIREO_DEV_REP_LINES + 1], vireo_devline(10, VIREO_LINE_HIGH));
@@ -307,8 +306,7 @@ static void test_replies(void)
     for (u16 n = 0; n < PC_TESTDEV_IRQ_LINES; n++)
         dev_line_set(&t.irq[n], !t.irq[n].level);
     msg[0] = vireo_devhdr(VIREO_DEV_OP_IO_READ, 1);
-    CHECK_EQ_U64(dev_dispatch_handle(&d, msg, VIREO_DEV_REQ_WORDS, reply),
-                 VIREO_DEV_REP_MAX_WORDS);
+    CHECK_EQ_U64(dev_dispatch_handle(&d, msg, VIREO_DEV_REQ_WORDS, reply), VIREO_DEV_REP_MAX_WORDS);
     CHECK_EQ_U64(d.lines_dropped, 0);
 }
 
