@@ -62,6 +62,11 @@ u32 cpuid_phys_bits(void);
 void cpuid_note_cr4(u64 cr4);
 void cpuid_note_xcr0(u64 xcr0);
 
+/* What the handler needs beyond the class defaults: leaf 0xd's sizes
+ * follow the guest's XCR0 (an AMD-V guest on QEMU TCG sets it without an
+ * XSETBV exit, so the exit must bring it). */
+#define CPUID_EXIT_MTD VIREO_MTD(XCR0)
+
 void cpuid_exit(struct exit_ctx *x);
 
 #endif

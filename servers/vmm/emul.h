@@ -18,9 +18,6 @@
 
 #include "insn.h"
 
-/* #AC: with the other exception vectors of exit_ctx.h. */
-#define EXC_AC 17
-
 enum emul_status {
     EMUL_DONE,        /* completed (RIP moved), or a REP chunk done (RIP kept, RF set) */
     EMUL_EXCEPTION,   /* it faulted: the exception is injected, RIP kept */

@@ -3,7 +3,7 @@
  * override), the destination ES:rDI (no override), the element size of the
  * mnemonic, rSI/rDI stepped by it down with RFLAGS.DF, within the address
  * size. With REP (F3, and F2, which these instructions take as REP) rCX
- * elements; at most EMUL_STRING_CHUNK per exit, the guest re-executing the
+ * elements; at most exit_string_chunk() per exit, the guest re-executing the
  * instruction for the rest (suspended between elements with RF set, as
  * after an interrupt). With RFLAGS.TF one element per exit, with the
  * single-step trap pending after each (the CPU traps after every
@@ -14,18 +14,6 @@
 #include "gpt.h"
 #include "regs.h"
 #include <vireo/x86/cr.h>
-
-#define EMUL_STRING_CHUNK 4096u
-
-/* An index or count register after a step: 16-bit updates keep bits
- * 63:16, 32-bit ones zero-extend (as every 32-bit register write), 64-bit
- * ones take it all. */
-static u64 update(u64 reg, u64 value, u64 amask)
-{
-    if (amask == 0xffff)
-        return (reg & ~0xffffull) | (value & 0xffff);
-    return value & amask;
-}
 
 enum kind { MOVS, STOS, LODS };
 
@@ -107,9 +95,9 @@ static bool element(struct emul *e, enum kind k, u32 size, u32 src_seg)
         return false;
     u64 step = (s->rflags & RFLAGS_DF) ? -(u64)size : size;
     if (k != STOS)
-        s->rsi = update(s->rsi, s->rsi + step, e->addr_mask);
+        s->rsi = exit_string_update(s->rsi, s->rsi + step, e->addr_mask);
     if (k != LODS)
-        s->rdi = update(s->rdi, s->rdi + step, e->addr_mask);
+        s->rdi = exit_string_update(s->rdi, s->rdi + step, e->addr_mask);
     e->x->changed |= VIREO_MTD(GPR_BSD);
     return true;
 }
@@ -127,27 +115,19 @@ bool emul_string(struct emul *e)
     enum kind k = MOVS;
     kind_of(in->zi.mnemonic, &k);
     u32 size = in->zi.operand_width / 8, src_seg = source_segment(e);
-    bool rep = repeated(in), tf = (s->rflags & RFLAGS_TF) != 0;
+    bool rep = repeated(in);
     u64 count = rep ? s->rcx & e->addr_mask : 1;
-    for (u32 done = 0; count && done < (tf ? 1u : EMUL_STRING_CHUNK); done++) {
+    for (u32 done = 0; count && done < exit_string_chunk(s); done++) {
         if (!element(e, k, size, src_seg))
             return false;
         count--;
         if (rep) {
-            s->rcx = update(s->rcx, count, e->addr_mask);
+            s->rcx = exit_string_update(s->rcx, count, e->addr_mask);
             e->x->changed |= VIREO_MTD(GPR_ACDB);
         }
     }
     if (!count)
         return emul_finish(e);
-    /* Suspended between elements: RF set, so an instruction breakpoint on
-     * it does not fire again when it resumes (SDM 17.3.1.1); with TF the
-     * single-step trap of this iteration. */
-    s->rflags |= RFLAGS_RF;
-    e->x->changed |= VIREO_MTD(RFLAGS);
-    if (tf) {
-        s->pending_dbg |= VIREO_BIT(VMX_PENDING_DBG, BS);
-        e->x->changed |= VIREO_MTD(PENDING_DBG);
-    }
+    exit_string_suspend(e->x);
     return true;
 }

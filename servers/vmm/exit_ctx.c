@@ -28,6 +28,17 @@ void exit_finish_insn(struct exit_ctx *x, u64 len)
     }
 }
 
+void exit_string_suspend(struct exit_ctx *x)
+{
+    struct vireo_vcpu_state *s = x->s;
+    s->rflags |= RFLAGS_RF;
+    x->changed |= VIREO_MTD(RFLAGS);
+    if (s->rflags & RFLAGS_TF) {
+        s->pending_dbg |= PENDING_BS;
+        x->changed |= VIREO_MTD(PENDING_DBG);
+    }
+}
+
 void exit_inject_exception(struct exit_ctx *x, u32 vector, bool has_error, u32 error)
 {
     struct vireo_vcpu_state *s = x->s;

@@ -7,6 +7,7 @@
 #define VIREO_VMM_EXIT_CTX_H
 
 #include "vm.h"
+#include <vireo/x86/cr.h>
 
 struct lapic;
 
@@ -23,6 +24,31 @@ struct exit_ctx {
  * clear: it is no branch) its single-step trap is left pending, so the #DB
  * comes at the next instruction boundary as the CPU would deliver it. */
 void exit_finish_insn(struct exit_ctx *x, u64 len);
+
+/* REP string instructions (INS/OUTS in io.c; MOVS/STOS/LODS in
+ * emul_string.c) do at most exit_string_chunk() elements per exit, one
+ * with RFLAGS.TF set (every iteration single-steps); the guest runs the
+ * instruction again for the rest. */
+#define EXIT_STRING_CHUNK 4096u
+static inline u32 exit_string_chunk(const struct vireo_vcpu_state *s)
+{
+    return (s->rflags & RFLAGS_TF) ? 1u : EXIT_STRING_CHUNK;
+}
+/* An index or count register after a string step (amask: the address
+ * size's mask): 16-bit updates keep bits 63:16, 32-bit ones zero-extend
+ * as every 32-bit register write does (SDM vol. 1 3.4.1.1), 64-bit ones
+ * take it all. */
+static inline u64 exit_string_update(u64 reg, u64 value, u64 amask)
+{
+    if (amask == 0xffff)
+        return (reg & ~0xffffull) | (value & 0xffff);
+    return value & amask;
+}
+/* A REP string instruction stopped between elements, RIP still at it: RF
+ * set, so an instruction breakpoint on it does not fire again when it
+ * resumes (SDM 17.3.1.1), and with TF the single-step trap of this
+ * iteration. */
+void exit_string_suspend(struct exit_ctx *x);
 
 /* Injects a hardware exception instead of completing the instruction. */
 void exit_inject_exception(struct exit_ctx *x, u32 vector, bool has_error, u32 error);

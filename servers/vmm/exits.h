@@ -15,11 +15,12 @@ struct vcpu_ctx {
     struct mb1_boot boot; /* the guest's start (STARTUP) */
     struct msr_state msrs;
     struct lapic lapic;
-    u64 tsc_offset;          /* the guest's, as last set */
-    volatile u64 timer_next; /* guest TSC of the APIC's next event (main thread recalls) */
-    volatile bool halted;    /* waiting in HLT: no recall needed */
-    u32 handled;             /* exits handled (the crash test counts them) */
-    bool fuzzing;            /* the reply fuzzer is on (fuzz.h) */
+    u64 tsc_offset;            /* the guest's, as last set */
+    volatile u64 timer_next;   /* guest TSC of the APIC's next event (main thread recalls) */
+    volatile bool halted;      /* waiting in HLT: no recall needed */
+    volatile bool window_open; /* AMD-V: an interrupt window is open (main.c's backstop) */
+    u32 handled;               /* exits handled (the crash test counts them) */
+    bool fuzzing;              /* the reply fuzzer is on (fuzz.h) */
     struct fuzz fuzz;
 };
 

@@ -4,11 +4,6 @@
 #include "insn.h"
 #include <vireo/x86/cr.h>
 
-/* Elements of one REP string instruction done per exit; the rest follow
- * after the guest re-executes it (REP instructions may be interrupted
- * between elements, with RCX/RSI/RDI telling where they are). */
-#define STRING_CHUNK 4096u
-
 static u64 size_mask(u32 bytes)
 {
     return bytes >= 8 ? ~0ull : (1ull << (bytes * 8)) - 1;
@@ -54,14 +49,6 @@ static bool string_operand(struct exit_ctx *x, u64 q, u32 *asz, u32 *seg)
     return true;
 }
 
-/* An index or count register after a string step: 16-bit updates keep
- * bits 63:16, 32-bit ones zero-extend as every 32-bit register write does
- * (SDM vol. 1 3.4.1.1), 64-bit ones take it all. */
-static u64 update_reg(u64 reg, u64 value, u32 asz)
-{
-    return asz == 2 ? value : asz == 1 ? (u32)value : (reg & ~0xffffull) | (value & 0xffff);
-}
-
 /* INS: the element's destination is checked for a write before the port
  * is read, so a #PF on it loses no data (the guest repeats the element
  * after handling the fault). The pages of both its ends are translated. */
@@ -87,9 +74,9 @@ static void string_io(struct exit_ctx *x, u64 q, u64 len)
     u64 *index = in ? &s->rdi : &s->rsi;
     s64 step = (s->rflags & RFLAGS_DF) ? -(s64)size : (s64)size;
     u64 count = rep ? (s->rcx & amask) : 1;
-    for (u32 done = 0; count && done < STRING_CHUNK; done++) {
+    for (u32 done = 0; count && done < exit_string_chunk(s); done++) {
         u64 linear, value = 0;
-        if (!ga_linear(x, seg, *index & amask, size, &linear))
+        if (!ga_linear_for(x, seg, *index & amask, size, in ? GPT_WRITE : 0, &linear))
             return;
         if (in) {
             enum ga_result r = ins_probe(x, linear, size);
@@ -111,20 +98,16 @@ static void string_io(struct exit_ctx *x, u64 q, u64 len)
                 return;
         }
         /* The index moves within its address size. */
-        *index = update_reg(*index, *index + (u64)step, asz);
+        *index = exit_string_update(*index, *index + (u64)step, amask);
         count--;
         if (rep)
-            s->rcx = update_reg(s->rcx, count, asz);
+            s->rcx = exit_string_update(s->rcx, count, amask);
         x->changed |= VIREO_MTD(GPR_BSD) | VIREO_MTD(GPR_ACDB);
     }
     if (count == 0) {
         exit_finish_insn(x, len);
     } else {
-        /* Suspended between elements, as after an interrupt: RF set, so an
-         * instruction breakpoint on it does not fire again on the restart
-         * (SDM 17.3.1.1). */
-        s->rflags |= RFLAGS_RF;
-        x->changed |= VIREO_MTD(RFLAGS);
+        exit_string_suspend(x);
     }
 }
 

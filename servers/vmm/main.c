@@ -59,11 +59,18 @@ void *vm_ram(struct vm *v, u64 gpa, u64 len)
 }
 
 /* Microseconds until the APIC's next event (0: due), VIREO_TIMEOUT_NEVER
- * for none or while the vCPU waits in HLT (it wakes itself). */
+ * for none or while the vCPU waits in HLT (it wakes itself); with an
+ * interrupt window open on AMD-V a tick at most: the recall then lets the
+ * interrupt in if the window's own exit never came. */
+#define VMM_WINDOW_BACKSTOP_US 1000u
 static u64 timer_wait_us(void)
 {
     u64 next = vcpu.timer_next;
-    if (next == LAPIC_NO_EVENT || vcpu.halted)
+    if (vcpu.halted)
+        return VIREO_TIMEOUT_NEVER;
+    if (vcpu.window_open) /* exits.c: the window's backstop */
+        return VMM_WINDOW_BACKSTOP_US;
+    if (next == LAPIC_NO_EVENT)
         return VIREO_TIMEOUT_NEVER;
     u32 lo, hi;
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
@@ -170,7 +177,7 @@ int main(void)
     vm.ram_size = vm.cfg->ram_size;
     vm.devices = server_call_sel(info, "devices");
     msr_init(&vcpu.msrs);
-    cpuid_init(vm.cfg->paravirt);
+    cpuid_init_vm(vm.cfg);
     vcpu.fuzzing = info->arg & VMM_ARG_REPLY_FUZZ;
     fuzz_init(&vcpu.fuzz, info->arg >> 32, (u32)(info->arg >> 16) & 0xffff);
     vcpu.vm = &vm;

@@ -16,6 +16,7 @@ EVENT_PROBE(flushed_stack_gp)
 EVENT_PROBE(flushed_stack_de)
 EVENT_PROBE(flushed_table_int3)
 EVENT_PROBE(flushed_stack_intr)
+extern const char flushed_stack_intr_end[];
 void flushed_stack_nmi(void *page, volatile uint32_t *icr, uint32_t lo);
 extern const char flushed_stack_nmi_after[];
 void sti_cpuid(void);

@@ -18,7 +18,7 @@ static void sib(void)
 {
     volatile uint8_t *base = target + AT;
     for (unsigned i = 0; i < 16; i++)
-        store(base + 4 * i, 4, 0x51b00000u + i);
+        rt_store(base + 4 * i, 4, 0x51b00000u + i);
     uint64_t a, b, c, d;
     __asm__ volatile("movl (%[b],%[i],4), %k[a]\n\t"
                      "movl 0x10(%[b],%[i],8), %k[c]\n\t"
@@ -48,7 +48,7 @@ static void absolute(void)
         rt_note("absolute-address forms skipped: no pc-testdev");
         return;
     }
-    store(target + AT + 0x40, 8, 0x0123456789abcdefull);
+    rt_store(target + AT + 0x40, 8, 0x0123456789abcdefull);
     uint64_t a, b;
     /* 67 41 8b 04 25 disp32: mov eax, [disp32] (REX.B does not make it
      * [r13d]); R13 holds junk that must not count. */
@@ -63,7 +63,7 @@ static void absolute(void)
              "read %#lx and %#lx", a, b);
     __asm__ volatile("movabs %%al, 0xff003848" ::"a"(0x5au) : "memory");
     __asm__ volatile("movabs %%rax, 0xff003850" ::"a"(0x1122334455667788ull) : "memory");
-    uint64_t c = load(target + AT + 0x48, 1), d = load(target + AT + 0x50, 8);
+    uint64_t c = rt_load(target + AT + 0x48, 1), d = rt_load(target + AT + 0x50, 8);
     rt_check(c == 0x5a && d == 0x1122334455667788ull, "moffs stores of a byte and a quadword",
              "read %#lx and %#lx", c, d);
 }
@@ -76,11 +76,11 @@ static void compat16(void)
     uint64_t base = (uint64_t)target;
     rt_gdt[SEL_DATA16 / 8] =
         0xffffull | (base & 0xffffff) << 16 | 0x93ull << 40 | ((base >> 24) & 0xff) << 56;
-    store(target + AT + 0x34, 4, 41);
+    rt_store(target + AT + 0x34, 4, 41);
     /* BX + SI + 0x10 = 0x1_3830: wraps to 0x3830 = AT + 0x30. */
     uint32_t v = compat16_store_load(SEL_DATA16, 0xabcdfff0u, 0x3830u, 0xc0ffee11u);
     rt_gdt[SEL_DATA16 / 8] = saved;
-    uint64_t stored = load(target + AT + 0x30, 4), inc = load(target + AT + 0x34, 4);
+    uint64_t stored = rt_load(target + AT + 0x30, 4), inc = rt_load(target + AT + 0x34, 4);
     rt_check(v == 0xc0ffee11 && stored == 0xc0ffee11,
              "compatibility mode, 16-bit addressing: ES:[BX+SI+disp] wraps at 64 KiB",
              "read %#x, %#lx at the wrapped address", v, stored);

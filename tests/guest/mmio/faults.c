@@ -47,7 +47,7 @@ static void page_faults(void)
     /* REP STOSB running from the window's page into the absent one: the
      * window's bytes written, RCX and RDI at the first absent byte. */
     uint8_t *end = region(PG_M2, 0x1000 - 4);
-    store(end - 4, 8, 0x1111111111111111ull);
+    rt_store(end - 4, 8, 0x1111111111111111ull);
     r = (struct sregs){.di = (uint64_t)end, .cx = 8, .ax = 0x77};
     rt_expect(probe_rep_stosb_resume);
     probe_rep_stosb(&r);
@@ -55,19 +55,19 @@ static void page_faults(void)
                rt_expect_end(), pf(probe_rep_stosb_at, PF_W, absent), NOWHERE);
     regs_are("... RCX and RDI count the 4 bytes stored", r,
              (struct sregs){.di = (uint64_t)absent, .cx = 4});
-    uint64_t v = load(end - 4, 8);
+    uint64_t v = rt_load(end - 4, 8);
     rt_check(v == 0x7777777711111111ull, "... and those 4 are in the window", "%#lx", v);
 
     /* A 4-byte store and load across into the absent page: CR2 its first
      * byte; nothing of the store in the window. */
     uint8_t *across = region(PG_M2, 0x1000 - 2);
-    store(across, 2, 0xbeef);
+    rt_store(across, 2, 0xbeef);
     r = (struct sregs){.di = (uint64_t)across, .ax = 0x12345678};
     rt_expect(probe_store32_resume);
     probe_store32(&r);
     check_trap("#PF(W) on a 4-byte store from the window into a page not present", rt_expect_end(),
                pf(probe_store32_at, PF_W, absent), NOWHERE);
-    v = load(across, 2);
+    v = rt_load(across, 2);
     rt_check(v == 0xbeef, "... the window's 2 bytes unchanged", "%#lx", v);
     r = (struct sregs){.di = (uint64_t)across};
     rt_expect(probe_load32_resume);
@@ -106,7 +106,7 @@ static uint64_t user(const char *fn, uint64_t arg)
 static void alignment(void)
 {
     uint8_t *p = target + 0x3100;
-    store(p, 8, 0x8877665544332211ull);
+    rt_store(p, 8, 0x8877665544332211ull);
     uint64_t cr0 = read_cr0();
     write_cr0(cr0 | CR0_AM);
     rt_expect(user_load32_resume);

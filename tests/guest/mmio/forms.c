@@ -193,15 +193,15 @@ struct outcome {
 static struct outcome run_one(const struct form *f, volatile uint8_t *p, uint64_t mem, uint64_t reg,
                               uint64_t flags)
 {
-    store(p, f->size, mem);
+    rt_store(p, f->size, mem);
     f->fn(p, &reg, &flags);
-    return (struct outcome){load(p, f->size), reg, flags};
+    return (struct outcome){rt_load(p, f->size), reg, flags};
 }
 
 static void fill_area(volatile uint8_t *a, uint64_t seed)
 {
     for (unsigned i = 0; i < AREA; i += 8)
-        store(a + i, 8, seed * (i + 1) ^ 0xa5a5a5a5a5a5a5a5ull);
+        rt_store(a + i, 8, seed * (i + 1) ^ 0xa5a5a5a5a5a5a5a5ull);
 }
 
 /* The bytes of the two areas, a quadword at a time; the first that
@@ -209,7 +209,7 @@ static void fill_area(volatile uint8_t *a, uint64_t seed)
 static unsigned area_differs(volatile uint8_t *a, volatile uint8_t *b)
 {
     for (unsigned i = 0; i < AREA; i += 8) {
-        if (load(a + i, 8) != load(b + i, 8))
+        if (rt_load(a + i, 8) != rt_load(b + i, 8))
             return i;
     }
     return AREA;
@@ -326,7 +326,7 @@ static bool known_on(const struct known *k, volatile uint8_t *p, char *why, size
     }
     uint64_t mask = STATUS_FLAGS & ~f->undefined;
     struct outcome o = run_one(f, p, k->mem, k->reg, rflags_base() | k->flags_in);
-    if (o.mem == (k->want_mem & size_mask(f->size)) && o.reg == k->want_reg &&
+    if (o.mem == (k->want_mem & rt_size_mask(f->size)) && o.reg == k->want_reg &&
         (o.flags & mask) == (k->want_flags & mask))
         return true;
     snformat(why, size,

@@ -76,7 +76,7 @@ struct area {
 static void model(const struct string_form *f, struct sregs *r, bool df, struct area *src,
                   struct area *dst)
 {
-    uint64_t mask = size_mask(f->size), amask = f->a32 ? 0xffffffffull : ~0ull;
+    uint64_t mask = rt_size_mask(f->size), amask = f->a32 ? 0xffffffffull : ~0ull;
     uint64_t n = f->rep ? r->cx & amask : 1;
     uint64_t step = df ? (uint64_t) - (int64_t)f->size : f->size;
     for (; n; n--) {
@@ -101,7 +101,7 @@ static void fill(struct area *a)
     for (unsigned i = 0; i < AREA; i += 8) {
         uint64_t v = test_random();
         memcpy(a->shadow + i, &v, 8);
-        store(a->at + i, 8, v);
+        rt_store(a->at + i, 8, v);
     }
 }
 
@@ -111,7 +111,7 @@ static unsigned differs(const struct area *a)
     for (unsigned i = 0; i < AREA; i += 8) {
         uint64_t v;
         memcpy(&v, a->shadow + i, 8);
-        if (load(a->at + i, 8) != v)
+        if (rt_load(a->at + i, 8) != v)
             return i;
     }
     return AREA;
@@ -207,7 +207,8 @@ void test_strings(void)
     str_rep_stosb(&r, 0);
     bool ok = r.cx == 0 && r.di == (uint64_t)target + 0x2000 + 5000;
     for (unsigned off = 0; off < 5000 && ok; off += 499)
-        ok = load(target + 0x2000 + off, 1) == 0x3c;
-    ok = ok && load(target + 0x2000 + 4095, 2) == 0x3c3c && load(target + 0x2000 + 4999, 1) == 0x3c;
+        ok = rt_load(target + 0x2000 + off, 1) == 0x3c;
+    ok = ok && rt_load(target + 0x2000 + 4095, 2) == 0x3c3c &&
+         rt_load(target + 0x2000 + 4999, 1) == 0x3c;
     rt_check(ok, "REP STOSB of 5000 bytes into the window", "rcx %#lx rdi %#lx", r.cx, r.di);
 }

@@ -13,6 +13,7 @@
  * missing device is a failure.
  */
 #include <guest/cpu.h>
+#include <guest/access.h>
 #include <guest/rt.h>
 
 const char guest_name[] = "testdev";
@@ -30,47 +31,12 @@ const char guest_name[] = "testdev";
 /* MMIO through single MOVs: the accesses a VMM decodes and forwards. */
 static uint64_t mmio_read(uint64_t addr, unsigned size)
 {
-    uint64_t v = 0;
-    volatile void *p = (volatile void *)addr;
-    switch (size) {
-    case 1:
-        __asm__ volatile("movzbl (%1), %k0" : "=r"(v) : "r"(p) : "memory");
-        break;
-    case 2:
-        __asm__ volatile("movzwl (%1), %k0" : "=r"(v) : "r"(p) : "memory");
-        break;
-    case 4:
-        __asm__ volatile("movl (%1), %k0" : "=r"(v) : "r"(p) : "memory");
-        break;
-    default:
-        __asm__ volatile("movq (%1), %0" : "=r"(v) : "r"(p) : "memory");
-        break;
-    }
-    return v;
+    return rt_load((volatile void *)addr, size);
 }
 
 static void mmio_write(uint64_t addr, unsigned size, uint64_t v)
 {
-    volatile void *p = (volatile void *)addr;
-    switch (size) {
-    case 1:
-        __asm__ volatile("movb %b0, (%1)" ::"q"(v), "r"(p) : "memory");
-        break;
-    case 2:
-        __asm__ volatile("movw %w0, (%1)" ::"r"(v), "r"(p) : "memory");
-        break;
-    case 4:
-        __asm__ volatile("movl %k0, (%1)" ::"r"(v), "r"(p) : "memory");
-        break;
-    default:
-        __asm__ volatile("movq %0, (%1)" ::"r"(v), "r"(p) : "memory");
-        break;
-    }
-}
-
-static uint64_t size_mask(unsigned size)
-{
-    return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
+    rt_store((volatile void *)addr, size, v);
 }
 
 static uint32_t port_in(uint16_t port, unsigned size)
@@ -292,7 +258,7 @@ static void window_sizes(void)
             mmio_write(a, sizes[s], v);
             for (unsigned r = 0; r <= s; r++) {
                 uint64_t got = mmio_read(a, sizes[r]);
-                uint64_t want = v & size_mask(sizes[r]);
+                uint64_t want = v & rt_size_mask(sizes[r]);
                 if (got != want && bad++ < 4)
                     rt_printf("testdev: %u-byte write at +%#lx, %u-byte read %#lx, expected "
                               "%#lx\n",
