@@ -10,9 +10,7 @@
 
 u64 events_guest_tsc(const struct exit_ctx *x)
 {
-    u32 lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((u64)hi << 32 | lo) + x->tsc_offset;
+    return events_host_tsc() + x->tsc_offset;
 }
 
 void events_before(struct exit_ctx *x)
@@ -139,8 +137,7 @@ bool events_halt(struct exit_ctx *x, u64 wake_sm)
                     (unsigned long long)x->s->rip);
             return false;
         }
-        u64 khz = a->tsc_khz ? a->tsc_khz : 1000000;
-        u64 us = next > now ? (next - now) * 1000 / khz : 0;
+        u64 us = events_us_until(now, next, a->tsc_khz);
         sys_sm_ctrl(wake_sm, VIREO_SM_OP_DOWN, us ? us : 1);
         if (x->vm->end != VM_RUNNING)
             return false;

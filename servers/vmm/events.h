@@ -14,8 +14,22 @@
 /* What the events need in every exit message. */
 #define EVENTS_MTD (VIREO_MTD_EVENT | VIREO_MTD(INTR_STATE) | VIREO_MTD(PENDING_DBG))
 
-/* The guest's TSC now. */
+/* The host's TSC now, and the guest's (host TSC + the exit's offset). */
+static inline u64 events_host_tsc(void)
+{
+    u32 lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (u64)hi << 32 | lo;
+}
 u64 events_guest_tsc(const struct exit_ctx *x);
+
+/* Microseconds from TSC now until next at tsc_khz (0: due, or past; an
+ * unknown rate is taken as 1 GHz). */
+static inline u64 events_us_until(u64 now, u64 next, u64 tsc_khz)
+{
+    u64 khz = tsc_khz ? tsc_khz : 1000000;
+    return next > now ? (next - now) * 1000 / khz : 0;
+}
 
 /* Before the exit's handler: the guest's TPR (CR8) into the APIC. */
 void events_before(struct exit_ctx *x);

@@ -59,9 +59,7 @@ static void startup(struct exit_ctx *x, struct vcpu_ctx *v)
      * never fire there (docs/VMM.md, "Control and debug registers"). */
     if (s->arch == VIREO_ARCH_VMX)
         s->ctrl.flags |= VIREO_BIT(VIREO_CTRL, MOV_DR_EXIT);
-    u32 lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    s->tsc_offset = -((u64)hi << 32 | lo); /* the guest's TSC starts near 0 */
+    s->tsc_offset = -events_host_tsc(); /* the guest's TSC starts near 0 */
     v->tsc_offset = s->tsc_offset;
     u64 khz = x->vm->info->tsc_khz;
     lapic_reset(&v->lapic, 0, true, khz, lapic_timer_khz(khz));

@@ -14,6 +14,7 @@
 #include <vireo/user.h>
 
 #include "cpuid.h"
+#include "events.h"
 #include "exits.h"
 #include "fuzz.h"
 #include "mb1_boot.h"
@@ -72,11 +73,7 @@ static u64 timer_wait_us(void)
         return VMM_WINDOW_BACKSTOP_US;
     if (next == LAPIC_NO_EVENT)
         return VIREO_TIMEOUT_NEVER;
-    u32 lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    u64 now = ((u64)hi << 32 | lo) + vcpu.tsc_offset;
-    u64 khz = vm.info->tsc_khz ? vm.info->tsc_khz : 1000000;
-    return next > now ? (next - now) * 1000 / khz : 0;
+    return events_us_until(events_host_tsc() + vcpu.tsc_offset, next, vm.info->tsc_khz);
 }
 
 static void handler_entry(void)

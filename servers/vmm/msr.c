@@ -5,6 +5,7 @@
  * bit. A false return is the #GP the CPU raises, with nothing changed.
  */
 #include "msr.h"
+#include "events.h"
 #include "cpuid.h"
 #include "insn.h"
 #include "lapic.h"
@@ -29,17 +30,10 @@ struct msr_ctx {
     struct msr_state *m;
 };
 
-static u64 host_tsc(void)
-{
-    u32 lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (u64)hi << 32 | lo;
-}
-
 /* The guest's TSC now: what the local APIC's timer runs on. */
 static u64 guest_now(const struct msr_ctx *c)
 {
-    return host_tsc() + c->s->tsc_offset;
+    return events_host_tsc() + c->s->tsc_offset;
 }
 
 static bool canonical(u64 a)
@@ -106,7 +100,7 @@ static void tsc_move(struct msr_ctx *c, u64 offset)
 static bool tsc_write(struct msr_ctx *c, u32 msr, u64 v)
 {
     (void)msr;
-    tsc_move(c, v - host_tsc());
+    tsc_move(c, v - events_host_tsc());
     return true;
 }
 
