@@ -10,7 +10,13 @@ set(VIREO_VMM_BOOT_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/mb1_layout.c
   ${CMAKE_CURRENT_LIST_DIR}/mb1_info.c
   ${CMAKE_CURRENT_LIST_DIR}/mb1_cpu.c
-  ${CMAKE_CURRENT_LIST_DIR}/mb1_boot.c)
+  ${CMAKE_CURRENT_LIST_DIR}/mb1_boot.c
+  # Linux bzImages through the 64-bit boot protocol (not wired yet).
+  ${CMAKE_CURRENT_LIST_DIR}/linux_header.c
+  ${CMAKE_CURRENT_LIST_DIR}/linux_plan.c
+  ${CMAKE_CURRENT_LIST_DIR}/linux_boot_params.c
+  ${CMAKE_CURRENT_LIST_DIR}/linux_cpu.c
+  ${CMAKE_CURRENT_LIST_DIR}/linux_boot.c)
 set(VIREO_VMM_INCLUDE ${CMAKE_CURRENT_LIST_DIR})
 # The pure parts of exit handling, also host-tested.
 set(VIREO_VMM_EXIT_SOURCES
