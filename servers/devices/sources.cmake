@@ -8,6 +8,7 @@ set(VIREO_DEVICE_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/debug_exit.c
   ${CMAKE_CURRENT_LIST_DIR}/fw_cfg.c
   ${CMAKE_CURRENT_LIST_DIR}/cmos_rtc.c
+  ${CMAKE_CURRENT_LIST_DIR}/pit8254.c
   ${CMAKE_CURRENT_LIST_DIR}/pci_host.c
   ${CMAKE_CURRENT_LIST_DIR}/pc_testdev.c
   ${CMAKE_CURRENT_LIST_DIR}/dispatch.c)
