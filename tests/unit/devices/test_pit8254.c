@@ -557,6 +557,63 @@ static void test_port61(void)
     CHECK_EQ_U64(n.count, 1);
 }
 
+/* pit_next_change and pit_next_event against a clock-by-clock scan of
+ * OUT, for every mode and a range of counts, with channel 2's gate
+ * toggled and new counts written mid-run. */
+static u64 scan_change(unsigned ch, u64 from, u64 to)
+{
+    bool level = out(ch, from);
+    for (u64 k = from + 1; k <= to; k++)
+        if (out(ch, k) != level)
+            return at(k);
+    return PIT_NO_EVENT;
+}
+
+static void check_against_scan(unsigned ch, u64 from, u64 to)
+{
+    for (u64 k = from; k < to; k++) {
+        u64 want = scan_change(ch, k, to);
+        u64 got = pit_next_change(&pit, ch, at(k));
+        if (want != PIT_NO_EVENT || got <= at(to))
+            CHECK_EQ_U64(got, want);
+        if (ch == 0) {
+            u64 rise = PIT_NO_EVENT;
+            for (u64 j = k + 1; j <= to && rise == PIT_NO_EVENT; j++)
+                if (out(0, j) && !out(0, j - 1))
+                    rise = at(j);
+            u64 ev = pit_next_event(&pit, at(k));
+            if (rise != PIT_NO_EVENT || ev <= at(to))
+                CHECK_EQ_U64(ev, rise);
+        }
+    }
+}
+
+static void test_against_scan(void)
+{
+    static const u16 counts[] = {2, 3, 4, 5, 6, 7, 9, 16, 17};
+    for (u8 mode = 0; mode < 6; mode++) {
+        for (unsigned i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+            u16 n = counts[i];
+            reset();
+            cw(CW(0, mode), 10);
+            wr16(0, n, 10);
+            check_against_scan(0, 10, 10 + 4 * n + 8);
+            wr16(0, (u16)(n + 3), 12); /* a new count mid-run */
+            check_against_scan(0, 12, 12 + 4 * n + 20);
+            /* channel 2, with the gate toggled at odd times */
+            gate2(true, 0);
+            cw(CW(2, mode), 100);
+            wr16(2, n, 100);
+            gate2(false, 100 + n / 2 + 1);
+            gate2(true, 100 + n + 3);
+            check_against_scan(2, 100, 100 + 4 * n + 12);
+            gate2(false, 200);
+            gate2(true, 201);
+            check_against_scan(2, 201, 201 + 4 * n + 12);
+        }
+    }
+}
+
 /* ---- Linux's calibrations, with a guest TSC at 2 GHz and ~1 us port
  * accesses, through the port bus ---- */
 
@@ -670,6 +727,7 @@ int main(void)
     test_bcd();
     test_access_modes();
     test_port61();
+    test_against_scan();
     test_linux_quick_calibrate();
     test_linux_pit_calibrate();
     return check_report("devices_pit8254");
