@@ -85,7 +85,7 @@ struct pit_channel {
     bool counting;
     bool run; /* modes 0, 4: edges after the anchor count (GATE high) */
     u32 v0;   /* modes 0, 1, 4, 5: the counting element at the anchor */
-    u32 tc;   /* modes 0, 1, 4, 5: edges from the anchor to terminal count; PIT_TC_PASSED */
+    u32 tc;   /* modes 0, 1, 4, 5: edges from the anchor to terminal count, ~0 once past */
     bool out_before;
     u32 ce_before;
     struct pit_seg seg;
