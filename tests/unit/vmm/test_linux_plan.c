@@ -278,6 +278,44 @@ static void test_truncations(void)
     CHECK_EQ_U64(plan.header.kernel_size, LINUX_SYNTH_KERNEL + 0x100);
 }
 
+/* Random damage to the setup header, the file size and the RAM size:
+ * whatever is accepted is placed inside RAM, in order, within its limits. */
+static void test_mutations(void)
+{
+    srand(4321);
+    unsigned accepted = 0, rejected = 0;
+    for (unsigned i = 0; i < 20000; i++) {
+        u64 full = linux_synth(img);
+        unsigned flips = 1 + rand() % 4;
+        for (unsigned f = 0; f < flips; f++) {
+            u32 at = LINUX_HDR_OFFSET + rand() % (0x270 - LINUX_HDR_OFFSET);
+            img[at] = rand() % 4 ? (u8)rand() : (rand() % 2 ? 0xff : 0);
+        }
+        u64 n = rand() % 8 ? full : (u64)rand() % (full + 1);
+        u64 ram = rand() % 4 ? RAM : (u64)(1 + rand() % 0xc00) << 20;
+        u64 rd = rand() % 2 ? (u64)rand() % sizeof(initrd) : 0;
+        if (plan_full(n, ram, "x", rd)) {
+            accepted++;
+            const struct linux_setup_header *h = &plan.header.hdr;
+            CHECK(plan.header.kernel_offset + plan.header.kernel_size == n);
+            CHECK(plan.kernel_addr >= 0x100000 && plan.kernel_end <= ram);
+            CHECK(plan.kernel_addr + plan.header.kernel_size <= plan.kernel_end);
+            CHECK(!h->relocatable_kernel || plan.kernel_addr % h->kernel_alignment == 0);
+            CHECK(plan.entry == plan.kernel_addr + 0x200);
+            CHECK(plan.initrd_limit <= ram);
+            CHECK(!rd ||
+                  (plan.initrd_addr >= plan.kernel_end &&
+                   plan.initrd_addr + rd <= plan.initrd_limit && plan.initrd_addr % 0x1000 == 0));
+            CHECK(plan.cmdline_length <= h->cmdline_size);
+        } else {
+            rejected++;
+            CHECK(why[0] != '\0');
+        }
+    }
+    printf("mutations: %u accepted, %u rejected\n", accepted, rejected);
+    CHECK(accepted > 0 && rejected > 0);
+}
+
 int main(void)
 {
     test_header();
@@ -285,5 +323,6 @@ int main(void)
     test_placement();
     test_initrd();
     test_truncations();
+    test_mutations();
     return check_report("vmm_linux_plan");
 }
