@@ -7,6 +7,7 @@
 #include "exit_ctx.h"
 #include "fuzz.h"
 #include "insn.h"
+#include "linux_vcpu.h"
 #include "io.h"
 #include "mb1_cpu.h"
 #include "mmio.h"
@@ -43,7 +44,10 @@ static void startup(struct exit_ctx *x, struct vcpu_ctx *v)
 {
     struct vireo_vcpu_state *s = x->s;
     x->vm->arch = s->arch;
-    mb1_vcpu_start(&v->boot, s);
+    if (v->linux)
+        linux_vcpu_start(&v->linux_boot.cpu, s);
+    else
+        mb1_vcpu_start(&v->boot, s);
     x->changed = s->mtd;
     /* The VMM owns every bit of CR0 and CR4: each write exits and is
      * checked here (cr.c), so an invalid one raises #GP even where the CPU

@@ -6,13 +6,16 @@
 #include "mb1_boot.h"
 #include "fuzz.h"
 #include "lapic.h"
+#include "linux_boot.h"
 #include "msr.h"
 #include "vm.h"
 #include <vireo/utcb.h>
 
 struct vcpu_ctx {
     struct vm *vm;
+    bool linux;           /* a bzImage: linux_boot, else the multiboot boot */
     struct mb1_boot boot; /* the guest's start (STARTUP) */
+    struct linux_boot linux_boot;
     struct msr_state msrs;
     struct lapic lapic;
     u64 tsc_offset;            /* the guest's, as last set */

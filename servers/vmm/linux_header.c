@@ -9,6 +9,15 @@ static bool is_power_of_two(u32 x)
     return x && !(x & (x - 1));
 }
 
+bool linux_is_bzimage(const void *image, u64 size)
+{
+    u32 magic;
+    if (!image || size < LINUX_HDR_JUMP_END + 4)
+        return false;
+    memcpy(&magic, (const u8 *)image + LINUX_HDR_JUMP_END, 4);
+    return magic == LINUX_HDRS_MAGIC;
+}
+
 static bool parse(const u8 *img, u64 size, struct linux_header *h, const struct mb1_why *why)
 {
     if (!img || size < LINUX_HDR_JUMP_END + 4)

@@ -18,6 +18,10 @@ struct linux_header {
     u64 kernel_size;               /* file bytes from kernel_offset to the end */
 };
 
+/* Whether image carries a bzImage setup header ("HdrS" at 0x202): the VMM
+ * boots it with the Linux boot protocol, anything else as multiboot1. */
+bool linux_is_bzimage(const void *image, u64 size);
+
 /* Fills *out from image (size bytes, any alignment; nothing outside it is
  * read). On failure returns false with *out zeroed and a one-line reason. */
 bool linux_header_parse(const void *image, u64 size, struct linux_header *out,

@@ -17,6 +17,7 @@
 #include "events.h"
 #include "exits.h"
 #include "fuzz.h"
+#include "linux_header.h"
 #include "mb1_boot.h"
 #include "ram_map.h"
 #include "vm.h"
@@ -95,26 +96,46 @@ void vm_reload_guest(struct vm *v)
     load_guest();
 }
 
+/* The kernel's format decides the boot: a bzImage ("HdrS") through the
+ * Linux boot protocol, with the first module as its initrd; anything else
+ * as multiboot1. */
 static void load_guest(void)
 {
     const struct vireo_vm_info *c = vm.cfg;
+    struct guest_buffer buf = {.base = vm.ram, .size = vm.ram_size};
+    struct guest_mem mem;
+    guest_mem_from_buffer(&mem, &buf);
+    char why[160];
+    const void *image = (const void *)c->kernel.addr;
+    vcpu.linux = linux_is_bzimage(image, c->kernel.size);
+    if (vcpu.linux) {
+        if (c->module_count > 1)
+            user_fatal("%s: cannot boot %s: a Linux guest takes one module (its initrd), not %u\n",
+                       c->name, c->kernel.name, c->module_count);
+        struct linux_request req = {
+            .image = image,
+            .image_size = c->kernel.size,
+            .cmdline = c->cmdline,
+            .initrd = c->module_count ? (const void *)c->modules[0].addr : NULL,
+            .initrd_size = c->module_count ? c->modules[0].size : 0,
+        };
+        if (!linux_load(&req, &mem, &vcpu.linux_boot, why, sizeof(why)))
+            user_fatal("%s: cannot boot %s: %s\n", c->name, c->kernel.name, why);
+        return;
+    }
     struct mb1_module mods[VIREO_VM_MAX_MODULES];
     for (u32 i = 0; i < c->module_count; i++)
         mods[i] = (struct mb1_module){.data = (const void *)c->modules[i].addr,
                                       .size = c->modules[i].size,
                                       .string = c->modules[i].name};
     struct mb1_request req = {
-        .image = (const void *)c->kernel.addr,
+        .image = image,
         .image_size = c->kernel.size,
         .image_name = c->kernel.name,
         .cmdline = c->cmdline,
         .modules = mods,
         .module_count = c->module_count,
     };
-    struct guest_buffer buf = {.base = vm.ram, .size = vm.ram_size};
-    struct guest_mem mem;
-    guest_mem_from_buffer(&mem, &buf);
-    char why[160];
     if (!mb1_load(&req, &mem, &vcpu.boot, why, sizeof(why)))
         user_fatal("%s: cannot boot %s: %s\n", c->name, c->kernel.name, why);
 }
@@ -193,8 +214,10 @@ int main(void)
         user_fatal("%s: %s\n", vm.cfg->name, why);
     check(sys_create_ec(VMM_SEL_VCPU, vm.cfg->vm_pd_sel, VMM_VM_SEL_EXIT_BASE, 0, 0, VIREO_EC_VCPU),
           "creating the vCPU");
-    printf("%s: %llu MiB, guest %s at %#x%s%s, %s\n", vm.cfg->name,
-           (unsigned long long)(vm.ram_size >> 20), vm.cfg->kernel.name, vcpu.boot.eip,
+    printf("%s: %llu MiB, %s guest %s at %#llx%s%s, %s\n", vm.cfg->name,
+           (unsigned long long)(vm.ram_size >> 20), vcpu.linux ? "Linux" : "multiboot",
+           vm.cfg->kernel.name,
+           (unsigned long long)(vcpu.linux ? vcpu.linux_boot.cpu.rip : vcpu.boot.eip),
            vm.cfg->cmdline[0] ? ", command line: " : "", vm.cfg->cmdline,
            vm.devices == VIREO_SERVER_SEL_NONE ? "no device server" : "devices attached");
     check(sys_create_sc(VMM_SEL_VCPU_SC, vm.cfg->vm_pd_sel, VMM_SEL_VCPU, vm.cfg->vcpu_priority,

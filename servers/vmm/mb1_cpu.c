@@ -44,10 +44,14 @@ void mb1_vcpu_start(const struct mb1_boot *boot, struct vireo_vcpu_state *s)
 
     s->cr0 = CR0_PE | CR0_ET;
     s->cr4 = s->cr2 = s->cr3 = s->cr8 = s->efer = 0;
+    boot_vcpu_quiet(s);
+}
+
+void boot_vcpu_quiet(struct vireo_vcpu_state *s)
+{
     s->dr7 = 0x400; /* reset values */
     s->dr6 = 0xffff0ff0;
     s->dr[0] = s->dr[1] = s->dr[2] = s->dr[3] = 0;
-
     s->intr_state = 0;
     s->actv_state = 0; /* active */
     s->pending_dbg = 0;

@@ -36,6 +36,11 @@
 /* The GDT written at MB1_GDT_ADDR: null, code, data descriptors. */
 void mb1_gdt(u64 gdt[MB1_GDT_ENTRIES]);
 
+/* What every boot's start state shares (multiboot, Linux): debug
+ * registers at their reset values, no event pending or blocked, active,
+ * and s->mtd = MB1_VCPU_MTD. */
+void boot_vcpu_quiet(struct vireo_vcpu_state *s);
+
 /* Fills the items of MB1_VCPU_MTD in *s for boot, sets s->mtd to it and
  * leaves every other field as it was (TSC, CTRL, XCR0, PAT, SYSENTER and
  * SYSCALL are the VMM's, or the vCPU's reset values). */

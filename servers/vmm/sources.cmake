@@ -10,6 +10,7 @@ set(VIREO_VMM_BOOT_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/mb1_layout.c
   ${CMAKE_CURRENT_LIST_DIR}/mb1_info.c
   ${CMAKE_CURRENT_LIST_DIR}/mb1_cpu.c
+  ${CMAKE_CURRENT_LIST_DIR}/linux_vcpu.c
   ${CMAKE_CURRENT_LIST_DIR}/mb1_boot.c
   # Linux bzImages through the 64-bit boot protocol (not wired yet).
   ${CMAKE_CURRENT_LIST_DIR}/linux_header.c

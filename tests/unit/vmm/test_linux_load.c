@@ -5,6 +5,8 @@
  * the start state; and refusals, after which guest memory is untouched. */
 #include "check.h"
 #include "linux_boot.h"
+#include "linux_vcpu.h"
+#include "mb1_cpu.h"
 #include "linux_synth.h"
 #include <vireo/x86/cr.h>
 #include <vireo/x86/msr.h>
@@ -211,6 +213,30 @@ static void test_load(void)
     CHECK(c->cs_ar & 0x200);    /* L */
     CHECK(!(c->cs_ar & 0x400)); /* D clear, as long mode requires with L */
     CHECK_EQ_U64(c->ds_ar, 0xc93);
+    /* ... as the vCPU's first state (linux_vcpu.c) */
+    struct vireo_vcpu_state vs;
+    memset(&vs, 0xa5, sizeof(vs));
+    linux_vcpu_start(c, &vs);
+    CHECK_EQ_U64(vs.mtd, MB1_VCPU_MTD);
+    CHECK_EQ_U64(vs.rip, c->rip);
+    CHECK_EQ_U64(vs.rsi, LINUX_BOOT_PARAMS_ADDR);
+    CHECK_EQ_U64(vs.rax | vs.rbx | vs.rcx | vs.rdx | vs.rdi | vs.rbp | vs.rsp | vs.r8 | vs.r15, 0);
+    CHECK_EQ_U64(vs.rflags, 0x2);
+    CHECK_EQ_U64(vs.cr0, c->cr0);
+    CHECK_EQ_U64(vs.cr3, LINUX_PML4_ADDR);
+    CHECK_EQ_U64(vs.cr4, CR4_PAE);
+    CHECK_EQ_U64(vs.efer, EFER_LME | EFER_LMA);
+    CHECK_EQ_U64(vs.cs.sel, 0x10);
+    CHECK_EQ_U64(vs.cs.ar, c->cs_ar);
+    CHECK_EQ_U64(vs.ss.sel, 0x18);
+    CHECK_EQ_U64(vs.ds.ar, 0xc93);
+    CHECK_EQ_U64(vs.gs.sel, 0x18);
+    CHECK_EQ_U64(vs.gdtr.base, LINUX_GDT_ADDR);
+    CHECK_EQ_U64(vs.gdtr.limit, 31);
+    CHECK_EQ_U64(vs.tr.ar & 0x8f, 0x8b); /* a busy TSS, present: IA-32e entry requires it */
+    CHECK(vs.ldtr.ar & VIREO_SEG_AR_UNUSABLE);
+    CHECK_EQ_U64(vs.inj_info | vs.intr_state | vs.actv_state | vs.cr2 | vs.cr8, 0);
+    CHECK_EQ_U64(vs.dr7, 0x400);
 
     /* the identity map covers what startup_64 touches */
     CHECK(identity_range(kernel, LINUX_SYNTH_INIT));
