@@ -239,8 +239,10 @@ static void fuzz_exit(struct exit_ctx *x, struct vcpu_ctx *v)
     dispatch(x, v);
     if (v->fuzz.quiet > VMM_FUZZ_QUIET_RECALLS)
         vm_stop(vm, VM_END_ERROR, VM_STATUS_ERROR, "reply fuzz: the guest stopped making exits");
-    if (vm->end == VM_END_TRIPLE_FAULT || vm->end == VM_END_ERROR || vm->end == VM_END_HALTED) {
-        /* The damage killed the guest: boot it again. */
+    if (vm->end != VM_RUNNING) {
+        /* The damage ended the guest (a fault, a refused state, a halt, or
+         * the guest itself through debug-exit, having seen its state go
+         * wrong): boot it again. The fuzzer's own stop comes below. */
         printf("%s: reply fuzz: reboot %u after %u damaged replies: %s\n", vm->cfg->name,
                v->fuzz.reboots + 1, v->fuzz.damaged, vm_end_reason(vm));
         vm->end = VM_RUNNING;
