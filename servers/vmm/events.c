@@ -31,16 +31,6 @@ static void set_window(struct exit_ctx *x, u64 window, bool on)
     x->changed |= VIREO_MTD(CTRL);
 }
 
-static void inject(struct exit_ctx *x, u32 vector, u32 type)
-{
-    struct vireo_vcpu_state *s = x->s;
-    s->inj_info = (u32)(VIREO_PUT(VMX_INTR_INFO, VECTOR, vector) |
-                        VIREO_PUT(VMX_INTR_INFO, TYPE, type) | VIREO_PUT(VMX_INTR_INFO, VALID, 1));
-    s->inj_error = 0;
-    s->inj_len = 0;
-    x->changed |= VIREO_MTD(INJECT);
-}
-
 /* An NMI goes in unless NMIs are blocked (one is being handled), a MOV-SS
  * or STI shadow holds, or another event is going in; else its window. */
 static bool nmi(struct exit_ctx *x)
@@ -57,7 +47,7 @@ static bool nmi(struct exit_ctx *x)
         return false;
     }
     lapic_take_nmi(x->lapic);
-    inject(x, 2, VMX_EVENT_NMI);
+    exit_inject_event(x, 2, VMX_EVENT_NMI, false, 0);
     set_window(x, NMI_WINDOW, false);
     return true;
 }
@@ -111,7 +101,7 @@ u64 events_after(struct exit_ctx *x)
     } else if (nmi_in || !can_inject(s)) {
         set_window(x, INTR_WINDOW, true); /* an INTR_WINDOW exit comes when it can */
     } else {
-        inject(x, (u32)vector, VMX_EVENT_EXT_INTR);
+        exit_inject_event(x, (u32)vector, VMX_EVENT_EXT_INTR, false, 0);
         lapic_ack(a, (u32)vector);
         /* Another one may be waiting behind it: its window opens once
          * the guest is interruptible again. */

@@ -39,19 +39,23 @@ void exit_string_suspend(struct exit_ctx *x)
     }
 }
 
-void exit_inject_exception(struct exit_ctx *x, u32 vector, bool has_error, u32 error)
+void exit_inject_event(struct exit_ctx *x, u32 vector, u32 type, bool has_error, u32 error)
 {
     struct vireo_vcpu_state *s = x->s;
-    /* Real mode pushes no error codes. */
-    if (!(s->cr0 & CR0_PE))
-        has_error = false;
     s->inj_info =
-        (u32)(VIREO_PUT(VMX_INTR_INFO, VECTOR, vector) |
-              VIREO_PUT(VMX_INTR_INFO, TYPE, VMX_EVENT_HW_EXCEPTION) |
+        (u32)(VIREO_PUT(VMX_INTR_INFO, VECTOR, vector) | VIREO_PUT(VMX_INTR_INFO, TYPE, type) |
               VIREO_PUT(VMX_INTR_INFO, HAS_ERROR, has_error) | VIREO_PUT(VMX_INTR_INFO, VALID, 1));
     s->inj_error = has_error ? error : 0;
     s->inj_len = 0;
     x->changed |= VIREO_MTD(INJECT);
+}
+
+void exit_inject_exception(struct exit_ctx *x, u32 vector, bool has_error, u32 error)
+{
+    /* Real mode pushes no error codes. */
+    if (!(x->s->cr0 & CR0_PE))
+        has_error = false;
+    exit_inject_event(x, vector, VMX_EVENT_HW_EXCEPTION, has_error, error);
 }
 
 /* AMD-V reports INT n as a software interrupt but INT3, INTO and INT1

@@ -52,6 +52,9 @@ void exit_string_suspend(struct exit_ctx *x);
 
 /* Injects a hardware exception instead of completing the instruction. */
 void exit_inject_exception(struct exit_ctx *x, u32 vector, bool has_error, u32 error);
+/* Injects any event (type: enum vmx_event_type; no instruction length:
+ * not for software events) in the next entry. */
+void exit_inject_event(struct exit_ctx *x, u32 vector, u32 type, bool has_error, u32 error);
 #define EXC_DB 1
 #define EXC_UD 6
 #define EXC_DF 8
