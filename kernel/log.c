@@ -45,3 +45,10 @@ void kprintf(const char *fmt, ...)
     console_emit(fmt, ap);
     va_end(ap);
 }
+
+void log_raw(const char *s, u64 n)
+{
+    u64 flags = spin_lock_irqsave(&console_lock);
+    uart_write_raw(UART_COM1, s, n);
+    spin_unlock_irqrestore(&console_lock, flags);
+}

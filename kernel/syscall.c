@@ -113,6 +113,9 @@ void syscall_dispatch(struct cpu_frame *frame)
     case VIREO_SYS_EC_RECALL:
         ipc_ec_recall(ec, args[0]);
         break;
+    case VIREO_SYS_CONSOLE_WRITE_RAW:
+        rt_set_result(ec, console_write_raw(ec, args[0], args[1], args[2]), 0);
+        break;
     case VIREO_SYS_CONSOLE_READ: {
         u64 count;
         enum vireo_status s = console_read(ec, args[0], args[1], args[2], &count);

@@ -49,6 +49,12 @@ static void uart_putc(uint16_t base, char c)
     outb(base + UART_DATA, (uint8_t)c);
 }
 
+void uart_write_raw(uint16_t base, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        uart_putc(base, s[i]);
+}
+
 void uart_write(uint16_t base, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

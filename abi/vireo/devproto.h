@@ -11,17 +11,28 @@
  *            msg[1] value read (READ ops; all ones where nothing answers)
  *            msg[2] stop status (VIREO_DEV_STOP: end the VM with it)
  *            msg[3] flush-page request (VIREO_DEVFLUSH), 0 for none
- *            msg[4] n, the number of interrupt-line updates that follow
- *            msg[5 .. 5+n) line updates (VIREO_DEVLINE)
+ *            msg[4] next event: the host TSC value at which a time-driven
+ *                   device (PIT, RTC) next changes a line, VIREO_DEV_NO_EVENT
+ *                   for none; the VMM polls then
+ *            msg[5] n, the number of interrupt-line updates that follow
+ *            msg[6 .. 6+n) line updates (VIREO_DEVLINE)
  *
- * Interrupt lines (device server calls the VMM's portal, for changes that
- * happen outside an access, such as UART input):
- *   request  msg[0] header with op VIREO_DEV_OP_LINES, size 0
- *            msg[1] n, then msg[2 .. 2+n) line updates
- *   reply    msg[0] enum vireo_dev_status
+ * Poll (VMM calls the device server's portal when the next event is due,
+ * or when host terminal input arrived: changes that happen between the
+ * guest's accesses):
+ *   request  msg[0] header with op VIREO_DEV_OP_POLL, size 0; msg[1], msg[2]
+ *            0 (ignored)
+ *   reply    as for an access (value 0): the devices are brought up to the
+ *            present, terminal input goes into COM1's receiver, and the
+ *            line changes that made ride in the reply with the next event.
  *
  * Line updates carry the level after the change, in order; a PULSE is an
- * edge with no lasting level (an edge-triggered interrupt).
+ * edge with no lasting level (an edge-triggered interrupt). Lines are the
+ * interrupt controllers' inputs (GSIs): 0..15 the ISA IRQs, to the i8259
+ * pair and the IOAPIC's pins of the same number, 16..23 IOAPIC pins only.
+ * The interrupt controllers sit with the local APIC in the VMM
+ * (docs/DEVICES.md, "Interrupt routing"), so one guest interrupt costs no
+ * call beyond the access or poll that raised it.
  *
  * A flush-page request (QEMU pc-testdev's port 0xe4) asks the VMM to make
  * the guest's next access to that 4 KiB page exit to it once (unmap it
@@ -41,7 +52,7 @@
     X(IO_WRITE, 2)                                                                                 \
     X(MMIO_READ, 3)                                                                                \
     X(MMIO_WRITE, 4)                                                                               \
-    X(LINES, 5)
+    X(POLL, 5)
 enum vireo_dev_op {
 #define VIREO_DEV_OP_ENUM_(name, n) VIREO_DEV_OP_##name = (n),
     VIREO_DEV_OP_TABLE(VIREO_DEV_OP_ENUM_)
@@ -52,7 +63,8 @@ enum vireo_dev_op {
     X(OK, 0)          /* done */                                                                   \
     X(NO_DEVICE, 1)   /* nothing claims the address: reads gave all ones, writes were dropped */   \
     X(BAD_REQUEST, 2) /* unknown op, bad size or word count: nothing done */                       \
-    X(STOP, 3)        /* done, and a device asks to end the VM (msg[2] = status) */
+    X(STOP, 3)        /* done, and a device asks to end the VM (msg[2] = status) */                \
+    X(RESET, 4)       /* done, and the guest pulled the reset line (keyboard controller) */
 enum vireo_dev_status {
 #define VIREO_DEV_STATUS_ENUM_(name, n) VIREO_DEV_##name = (n),
     VIREO_DEV_STATUS_TABLE(VIREO_DEV_STATUS_ENUM_)
@@ -95,20 +107,18 @@ enum {
     VIREO_DEV_REP_VALUE = 1,
     VIREO_DEV_REP_STOP = 2,
     VIREO_DEV_REP_FLUSH = 3,
-    VIREO_DEV_REP_NLINES = 4,
-    VIREO_DEV_REP_LINES = 5,
-
-    VIREO_DEV_LINES_HDR = 0,
-    VIREO_DEV_LINES_N = 1,
-    VIREO_DEV_LINES_FIRST = 2,
+    VIREO_DEV_REP_NEXT = 4,
+    VIREO_DEV_REP_NLINES = 5,
+    VIREO_DEV_REP_LINES = 6,
 };
 
+/* msg[4] of a reply when no time-driven device has anything coming. */
+#define VIREO_DEV_NO_EVENT (~0ull)
+
 /* Most line updates one message carries (an IOAPIC's 24 inputs). */
-#define VIREO_DEV_MAX_LINES       24u
-#define VIREO_DEV_REP_MAX_WORDS   (VIREO_DEV_REP_LINES + VIREO_DEV_MAX_LINES)
-#define VIREO_DEV_LINES_MAX_WORDS (VIREO_DEV_LINES_FIRST + VIREO_DEV_MAX_LINES)
+#define VIREO_DEV_MAX_LINES     24u
+#define VIREO_DEV_REP_MAX_WORDS (VIREO_DEV_REP_LINES + VIREO_DEV_MAX_LINES)
 _Static_assert(VIREO_DEV_REP_MAX_WORDS <= VIREO_MSG_WORDS, "a device reply fits the UTCB");
-_Static_assert(VIREO_DEV_LINES_MAX_WORDS <= VIREO_MSG_WORDS, "a line message fits the UTCB");
 
 static inline u64 vireo_devhdr(u32 op, u32 size)
 {

@@ -157,6 +157,16 @@ enum vireo_syscall {
      * VIREO_CONSOLE_INPUT_BUFFER bytes; what arrives beyond that while
      * nobody reads is dropped and counted (logged once per burst). */
     VIREO_SYS_CONSOLE_READ = 14,
+    /* console_write_raw(%rdi = sel sm, %rsi = const char *buf, %rdx = u64
+     * len): writes the bytes to the host terminal (COM1) as they are, no
+     * name in front and control bytes included: a terminal the holder
+     * drives (a guest's serial console, its line editing and escape
+     * sequences). Whoever holds the terminal's input owns its output: sm
+     * must be the console input semaphore with VIREO_SM_DOWN (else
+     * VIREO_E_BAD_CAP / NO_RIGHTS); len <= VIREO_CONSOLE_WRITE_MAX
+     * (VIREO_E_INVALID_ARG); buf mapped readable (VIREO_E_BAD_ADDRESS,
+     * checked before a byte is written). */
+    VIREO_SYS_CONSOLE_WRITE_RAW = 15,
     VIREO_SYS_COUNT
 };
 

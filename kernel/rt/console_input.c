@@ -34,6 +34,11 @@ void console_input_poll(void)
     }
 }
 
+bool console_input_awaited(void)
+{
+    return in.sm && in.sm->wait_head;
+}
+
 void console_input_deliver(void)
 {
     if (in.dropped) {
@@ -48,15 +53,23 @@ void console_input_deliver(void)
         ipc_sm_signal(in.sm); /* VIREO_E_BUSY at the maximum: readers are behind anyway */
 }
 
-enum vireo_status console_read(struct obj_ec *ec, u64 sm_sel, u64 buf, u64 len, u64 *count)
+/* Whether sm_sel names the console input semaphore with DOWN: the
+ * terminal's holder. */
+static enum vireo_status holds_console(struct obj_ec *ec, u64 sm_sel)
 {
-    *count = 0;
     struct obj_sm *sm;
     enum vireo_status s = obj_lookup_sm(ec->pd, sm_sel, VIREO_SM_DOWN, &sm);
     if (s != VIREO_OK)
         return s;
-    if (sm != in.sm)
-        return VIREO_E_BAD_CAP; /* some other semaphore */
+    return sm == in.sm ? VIREO_OK : VIREO_E_BAD_CAP; /* else some other semaphore */
+}
+
+enum vireo_status console_read(struct obj_ec *ec, u64 sm_sel, u64 buf, u64 len, u64 *count)
+{
+    *count = 0;
+    enum vireo_status s = holds_console(ec, sm_sel);
+    if (s != VIREO_OK)
+        return s;
     if (len > VIREO_CONSOLE_READ_MAX)
         return VIREO_E_INVALID_ARG;
     u64 n = len < in.count ? len : in.count;
@@ -74,5 +87,26 @@ enum vireo_status console_read(struct obj_ec *ec, u64 sm_sel, u64 buf, u64 len, 
         in.count--;
     }
     *count = n;
+    return VIREO_OK;
+}
+
+enum vireo_status console_write_raw(struct obj_ec *ec, u64 sm_sel, u64 buf, u64 len)
+{
+    enum vireo_status s = holds_console(ec, sm_sel);
+    if (s != VIREO_OK)
+        return s;
+    if (len > VIREO_CONSOLE_WRITE_MAX)
+        return VIREO_E_INVALID_ARG;
+    for (u64 page = buf & ~4095ull; page < buf + len; page += 4096) {
+        if (buf + len < buf || !user_page(ec->pd, page, false))
+            return VIREO_E_BAD_ADDRESS;
+    }
+    char chunk[256];
+    for (u64 done = 0; done < len; done += sizeof(chunk)) {
+        u64 n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+        if (!user_read(ec->pd, buf + done, chunk, n))
+            return VIREO_E_BAD_ADDRESS;
+        log_raw(chunk, n);
+    }
     return VIREO_OK;
 }

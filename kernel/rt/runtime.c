@@ -64,7 +64,7 @@ static __attribute__((noreturn)) void nothing_left(void)
 static void idle_loop(void)
 {
     for (;;) {
-        if (!sched.timeouts.head)
+        if (!sched.timeouts.head && !console_input_awaited())
             nothing_left();
         /* sti's one-instruction shadow makes sti; hlt atomic. */
         __asm__ volatile("sti; hlt; cli" ::: "memory");

@@ -94,6 +94,11 @@ enum vireo_status sys_ec_recall(u64 ec)
     return SYS(VIREO_SYS_EC_RECALL, ec, 0, 0, 0, 0, 0);
 }
 
+enum vireo_status sys_console_write_raw(u64 sm, const char *buf, u64 len)
+{
+    return SYS(VIREO_SYS_CONSOLE_WRITE_RAW, sm, (u64)buf, len, 0, 0, 0);
+}
+
 enum vireo_status sys_console_read(u64 sm, char *buf, u64 len, u64 *count)
 {
     return (enum vireo_status)syscall6(VIREO_SYS_CONSOLE_READ, sm, (u64)buf, len, 0, 0, 0, count);

@@ -19,6 +19,9 @@ int board_init(struct board *b, u16 cpus, u64 ram_bytes, u64 rtc_epoch_s, cmos_r
                                         .clock = clock,
                                         .clock_ctx = clock_ctx};
     cmos_rtc_init(&b->rtc, &rtc, &b->dispatch.sink, BOARD_RTC_LINE);
+    i8042_init(&b->kbc, &b->dispatch.sink);
+    post_port_init(&b->post);
+    pit_init(&b->pit, &b->dispatch.sink, BOARD_PIT_LINE, clock, clock_ctx, clock(clock_ctx));
 
     const struct pci_host_id host_bridge = {.vendor = BOARD_HOST_BRIDGE_VENDOR,
                                             .device = BOARD_HOST_BRIDGE_DEVICE,
@@ -31,7 +34,13 @@ int board_init(struct board *b, u16 cpus, u64 ram_bytes, u64 rtc_epoch_s, cmos_r
     const struct port_range ranges[] = {
         /* the bus searches in this order: the busiest first */
         uart_port_range(&b->com1, BOARD_COM1_PORT),
+        post_port_port_range(&b->post, POST_PORT),
+        pit_port_range(&b->pit, BOARD_PIT_PORT),
         cmos_rtc_port_range(&b->rtc, BOARD_RTC_PORT),
+        pit_nmi_port_range(&b->pit, BOARD_PORT61),
+        i8042_data_port_range(&b->kbc, I8042_DATA_PORT),
+        i8042_cmd_port_range(&b->kbc, I8042_CMD_PORT),
+        i8042_port92_range(&b->kbc, I8042_PORT92),
         pci_host_port_range(&b->pci, BOARD_PCI_PORT),
         debug_exit_port_range(&b->debug_exit, DEBUG_EXIT_PORT, DEBUG_EXIT_PORTS),
         fw_cfg_port_range(&b->fw_cfg, FW_CFG_PORT_SEL),
@@ -79,7 +88,20 @@ int board_add_pc_testdev(struct board *b, struct board_refusal *why)
     return 0;
 }
 
-void board_advance(struct board *b)
+u64 board_advance(struct board *b)
 {
+    u64 now = b->rtc.clock(b->rtc.clock_ctx);
     cmos_rtc_advance(&b->rtc);
+    pit_update(&b->pit, now);
+    u64 rtc = cmos_rtc_next_event(&b->rtc);
+    u64 pit = pit_next_event(&b->pit, now);
+    u64 next = rtc == CMOS_RTC_NO_EVENT ? BOARD_NO_EVENT : rtc;
+    if (pit != PIT_NO_EVENT && pit < next)
+        next = pit;
+    return next;
+}
+
+bool board_take_reset(struct board *b)
+{
+    return i8042_take_reset(&b->kbc);
 }

@@ -13,6 +13,9 @@
  *               for it yet, and the server calibrates nothing)
  *   bit 57      PC_TESTDEV: add QEMU's pc-testdev (pc_testdev.h) to the
  *               board, for test kernels written against QEMU
+ *   bit 58      RAW_CONSOLE: with `console-input`, COM1's output goes to
+ *               the host terminal as it is (uart_console.h, raw mode): an
+ *               interactive guest console
  *
  * The RTC starts at DEVICES_RTC_EPOCH_S on every start of the server:
  * Vireo has no wall-clock source yet.
@@ -21,19 +24,21 @@
 #define VIREO_DEVICES_ARG_H
 
 #include <vireo/bitfield.h>
+#include <vireo/wallclock.h>
 
 #define DEVICES_ARG_LAYOUT(X, p)                                                                   \
     X(p, CPUS, 0, 16)                                                                              \
     X(p, RAM_MIB, 16, 16)                                                                          \
     X(p, EXIT_ON_STOP, 32, 1)                                                                      \
     X(p, TSC_KHZ, 33, 24)                                                                          \
-    X(p, PC_TESTDEV, 57, 1)
+    X(p, PC_TESTDEV, 57, 1)                                                                        \
+    X(p, RAW_CONSOLE, 58, 1)
 VIREO_LAYOUT(DEVICES_ARG, DEVICES_ARG_LAYOUT);
 
 #define DEVICES_DEFAULT_CPUS    1u
 #define DEVICES_DEFAULT_RAM_MIB 128u
-#define DEVICES_DEFAULT_TSC_KHZ 1000000u      /* 1 GHz: a guess, see TSC_KHZ */
-#define DEVICES_RTC_EPOCH_S     1735689600ull /* 2025-01-01 00:00:00 UTC */
+#define DEVICES_DEFAULT_TSC_KHZ 1000000u           /* 1 GHz: a guess, see TSC_KHZ */
+#define DEVICES_RTC_EPOCH_S     VIREO_WALL_EPOCH_S /* kvmclock's wall clock agrees */
 
 static inline u16 devices_arg_cpus(u64 arg)
 {

@@ -1,23 +1,14 @@
 /* The device server's protocol handling (dispatch.h). */
 #include "dispatch.h"
 
-/* A newer update of a line replaces a pending one, except that a pulse is
- * never merged away (an edge must not be lost). */
+/* Every change is kept, in order: models report changes only, so each
+ * HIGH is a rising edge an edge-triggered input latches (a PIT's OUT
+ * falling and rising again in one update, a UART's interrupt raised and
+ * withdrawn in one access), and merging two updates would lose it. */
 static void sink_line(void *ctx, u16 line, u32 kind)
 {
     struct dev_dispatch *d = ctx;
     u64 w = vireo_devline(line, kind);
-    for (unsigned i = 0; i < d->lines; i++) {
-        u64 old = d->line[i];
-        if (VIREO_GET(VIREO_DEVLINE, LINE, old) == line &&
-            VIREO_GET(VIREO_DEVLINE, KIND, old) != VIREO_LINE_PULSE && kind != VIREO_LINE_PULSE) {
-            /* move it to the end so the order of changes stays right */
-            for (unsigned j = i; j + 1 < d->lines; j++)
-                d->line[j] = d->line[j + 1];
-            d->line[d->lines - 1] = w;
-            return;
-        }
-    }
     if (d->lines >= VIREO_DEV_MAX_LINES) {
         d->lines_dropped++;
         return;
@@ -49,6 +40,7 @@ void dev_dispatch_init(struct dev_dispatch *d, struct port_bus *bus, struct mmio
     *d = (struct dev_dispatch){0};
     d->bus = bus;
     d->mmio = mmio;
+    d->next_event = VIREO_DEV_NO_EVENT;
     d->sink = (struct dev_sink){
         .line = sink_line, .stop = sink_stop, .flush_page = sink_flush_page, .ctx = d};
 }
@@ -62,6 +54,7 @@ static u64 finish(struct dev_dispatch *d, u64 status, u64 value, u64 *reply)
     reply[VIREO_DEV_REP_STOP] = d->stop ? d->stop_status : 0;
     reply[VIREO_DEV_REP_FLUSH] = d->flush;
     d->flush = 0;
+    reply[VIREO_DEV_REP_NEXT] = d->next_event;
     reply[VIREO_DEV_REP_NLINES] = d->lines;
     for (unsigned i = 0; i < d->lines; i++)
         reply[VIREO_DEV_REP_LINES + i] = d->line[i];
@@ -104,21 +97,15 @@ u64 dev_dispatch_handle(struct dev_dispatch *d, const u64 *msg, u64 words, u64 *
         else
             mmio_bus_write(d->mmio, addr, size, msg[VIREO_DEV_REQ_VALUE], &claimed);
         break;
+    case VIREO_DEV_OP_POLL:
+        /* the glue brought the devices up to now before this call: what
+         * changed rides in the reply */
+        if (size != 0)
+            return finish(d, VIREO_DEV_BAD_REQUEST, 0, reply);
+        claimed = true;
+        break;
     default:
         return finish(d, VIREO_DEV_BAD_REQUEST, 0, reply);
     }
     return finish(d, claimed ? VIREO_DEV_OK : VIREO_DEV_NO_DEVICE, value, reply);
-}
-
-u64 dev_dispatch_take_lines(struct dev_dispatch *d, u64 *msg)
-{
-    if (d->lines == 0)
-        return 0;
-    msg[VIREO_DEV_LINES_HDR] = vireo_devhdr(VIREO_DEV_OP_LINES, 0);
-    msg[VIREO_DEV_LINES_N] = d->lines;
-    for (unsigned i = 0; i < d->lines; i++)
-        msg[VIREO_DEV_LINES_FIRST + i] = d->line[i];
-    u64 words = VIREO_DEV_LINES_FIRST + d->lines;
-    d->lines = 0;
-    return words;
 }

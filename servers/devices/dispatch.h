@@ -4,8 +4,8 @@
  * message out. Port accesses go to the port bus, MMIO accesses to the MMIO
  * bus. Line changes, stop and flush-page requests that models report
  * during a request ride in its reply; line changes reported between
- * requests (input) wait until dev_dispatch_take_lines() packs them for a
- * LINES call to the VMM.
+ * requests (input) wait for the next one, which the VMM makes a POLL when
+ * it has no access to send.
  */
 #ifndef VIREO_DEVICES_DISPATCH_H
 #define VIREO_DEVICES_DISPATCH_H
@@ -27,14 +27,12 @@ struct dev_dispatch {
     u64 stop_status;
     u64 flush;               /* VIREO_DEVFLUSH for the next reply, 0 for none */
     unsigned flushes_merged; /* a second flush request in one access (none does that) */
+    u64 next_event;          /* the reply's VIREO_DEV_REP_NEXT: the glue keeps it current */
 };
 
 void dev_dispatch_init(struct dev_dispatch *d, struct port_bus *bus, struct mmio_bus *mmio);
 /* Handles msg[0..words); writes the reply to reply[] (room for
  * VIREO_DEV_REP_MAX_WORDS) and returns its word count. */
 u64 dev_dispatch_handle(struct dev_dispatch *d, const u64 *msg, u64 words, u64 *reply);
-/* Packs pending line updates into a LINES message (room for
- * VIREO_DEV_LINES_MAX_WORDS); returns its word count, 0 if none pending. */
-u64 dev_dispatch_take_lines(struct dev_dispatch *d, u64 *msg);
 
 #endif

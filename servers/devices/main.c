@@ -20,12 +20,10 @@ struct devices {
     bool exit_on_stop;
     unsigned bad_requests;
     u64 console; /* the console input semaphore, or VIREO_SERVER_SEL_NONE */
-    u64 tsc_khz; /* the RTC's time base (devices_arg.h TSC_KHZ) */
+    u64 tsc_khz; /* the devices' time base: the kernel's measure, or devices_arg.h TSC_KHZ */
 };
 
-/* The RTC's clock: the TSC in nanoseconds. rdtsc works in ring 3; the
- * frequency comes from `arg`, or is taken as 1 GHz (a known limitation:
- * then the guest's RTC runs fast or slow by the TSC's ratio to 1 GHz). */
+/* The devices' clock: the TSC in nanoseconds (rdtsc works in ring 3). */
 static u64 tsc_ns(void *ctx)
 {
     const struct devices *s = ctx;
@@ -35,17 +33,28 @@ static u64 tsc_ns(void *ctx)
     return tsc / s->tsc_khz * 1000000u + tsc % s->tsc_khz * 1000000u / s->tsc_khz;
 }
 
+/* The TSC value at nanosecond ns of that clock, rounded up (the VMM polls
+ * at it: not before the event). */
+static u64 ns_tsc(const struct devices *s, u64 ns)
+{
+    if (ns == BOARD_NO_EVENT)
+        return VIREO_DEV_NO_EVENT;
+    return ns / 1000000u * s->tsc_khz + (ns % 1000000u * s->tsc_khz + 999999u) / 1000000u;
+}
+
 /* Host terminal input goes into COM1's receiver when the guest looks at
- * it: polled on reads of its ports, which is how a polling guest waits.
- * (Interrupt-driven input between accesses needs a LINES call to the VMM,
- * which no VMM takes yet.) */
+ * it (a read of its ports: how a polling guest waits) and at every poll
+ * (the VMM polls when input arrives: how an interrupt-driven guest gets
+ * it). */
 static void pull_console_input(struct devices *s, const u64 *msg, u64 words)
 {
     if (s->console == VIREO_SERVER_SEL_NONE || words < VIREO_DEV_REQ_WORDS)
         return;
     u64 op = VIREO_GET(VIREO_DEVHDR, OP, msg[VIREO_DEV_REQ_HDR]);
     u64 port = msg[VIREO_DEV_REQ_ADDR];
-    if (op != VIREO_DEV_OP_IO_READ || port < BOARD_COM1_PORT || port >= BOARD_COM1_PORT + 8)
+    bool com1_read =
+        op == VIREO_DEV_OP_IO_READ && port >= BOARD_COM1_PORT && port < BOARD_COM1_PORT + 8;
+    if (!com1_read && op != VIREO_DEV_OP_POLL)
         return;
     struct uart16550 *u = &s->board.com1;
     char buf[16];
@@ -89,13 +98,17 @@ static u64 handle(void *ctx, u64 badge, struct vireo_utcb *utcb, u64 words)
     }
     bool was_stopped = dd->stop;
     pull_console_input(s, utcb->msg, words);
-    board_advance(&s->board); /* RTC interrupts due by now ride in this reply */
+    /* timer interrupts due by now ride in this reply, with the next one */
+    dd->next_event = ns_tsc(s, board_advance(&s->board));
     u64 reply[VIREO_DEV_REP_MAX_WORDS];
     u64 n = dev_dispatch_handle(dd, utcb->msg, words, reply);
+    if (reply[VIREO_DEV_REP_STATUS] == VIREO_DEV_OK && board_take_reset(&s->board))
+        reply[VIREO_DEV_REP_STATUS] = VIREO_DEV_RESET;
     if (reply[VIREO_DEV_REP_STATUS] == VIREO_DEV_BAD_REQUEST)
         log_bad_request(s, badge, utcb->msg, words);
     if (dd->stop && !was_stopped)
         report_stop(s);
+    uart_console_sync(&s->com1_out); /* raw mode: the guest's bytes of this access */
     memcpy(utcb->msg, reply, n * sizeof(u64));
     return n;
 }
@@ -109,8 +122,13 @@ int main(void)
     u64 ram = devices_arg_ram_bytes(info->arg);
     s.exit_on_stop = VIREO_GET(DEVICES_ARG, EXIT_ON_STOP, info->arg);
     s.console = info->console_sel;
-    s.tsc_khz = devices_arg_tsc_khz(info->arg);
+    /* the kernel's measure of the TSC unless `arg` names one */
+    s.tsc_khz = VIREO_GET(DEVICES_ARG, TSC_KHZ, info->arg) ? devices_arg_tsc_khz(info->arg)
+                : info->tsc_khz                            ? info->tsc_khz
+                                                           : DEVICES_DEFAULT_TSC_KHZ;
     uart_console_init(&s.com1_out);
+    if (VIREO_GET(DEVICES_ARG, RAW_CONSOLE, info->arg) && s.console != VIREO_SERVER_SEL_NONE)
+        uart_console_raw(&s.com1_out, s.console);
     if (board_init(&s.board, cpus, ram, DEVICES_RTC_EPOCH_S, tsc_ns, &s, uart_console_tx,
                    &s.com1_out) != 0)
         user_fatal("the port map does not fit the bus\n");
@@ -122,10 +140,11 @@ int main(void)
            "%llu MiB\n",
            info->id, BOARD_COM1_PORT, BOARD_COM1_LINE, DEBUG_EXIT_PORT, FW_CFG_PORT_SEL, cpus,
            (unsigned long long)(ram >> 20));
-    printf("rtc at %#x (line %u), pci host bridge %04x:%04x at %#x; rtc clock: TSC at %llu kHz%s\n",
-           BOARD_RTC_PORT, BOARD_RTC_LINE, BOARD_HOST_BRIDGE_VENDOR, BOARD_HOST_BRIDGE_DEVICE,
-           BOARD_PCI_PORT, (unsigned long long)s.tsc_khz,
-           VIREO_GET(DEVICES_ARG, TSC_KHZ, info->arg) ? "" : " (assumed)");
+    printf("pit at %#x (line %u), rtc at %#x (line %u), pci host bridge %04x:%04x at %#x; "
+           "clock: TSC at %llu kHz%s\n",
+           BOARD_PIT_PORT, BOARD_PIT_LINE, BOARD_RTC_PORT, BOARD_RTC_LINE, BOARD_HOST_BRIDGE_VENDOR,
+           BOARD_HOST_BRIDGE_DEVICE, BOARD_PCI_PORT, (unsigned long long)s.tsc_khz,
+           VIREO_GET(DEVICES_ARG, TSC_KHZ, info->arg) || info->tsc_khz ? "" : " (assumed)");
     if (s.board.has_pc_testdev)
         printf("pc-testdev: scratch at %#x and %#x, flush-page at %#x, irq lines at %#x..%#x, "
                "memory at %#llx (%u KiB)\n",

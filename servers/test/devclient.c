@@ -248,7 +248,7 @@ static void malformed(void)
         {2, VIREO_DEV_OP_IO_READ | 1u << 8, 0x3f8, "two words"},
         {3, 0 | 1u << 8, 0x3f8, "op 0"},
         {3, 9 | 1u << 8, 0x3f8, "unknown op 9"},
-        {3, VIREO_DEV_OP_LINES, 0x3f8, "a LINES message as a request"},
+        {3, VIREO_DEV_OP_POLL | 1u << 8, 0, "a POLL with a size"},
         {3, VIREO_DEV_OP_IO_READ, 0x3f8, "I/O size 0"},
         {3, VIREO_DEV_OP_IO_READ | 3u << 8, 0x3f8, "I/O size 3"},
         {3, VIREO_DEV_OP_IO_WRITE | 8u << 8, 0x3f8, "I/O size 8"},

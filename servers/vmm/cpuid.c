@@ -12,6 +12,7 @@
 #include "xstate.h"
 #include <string.h>
 #include <vireo/x86/cr.h>
+#include <vireo/x86/kvm_para.h>
 #include <vireo/x86/msr.h>
 
 #define HV_LEAF       0x40000000u
@@ -170,6 +171,12 @@ u64 cpuid_xcr0_mask(void)
     return st.xcr0_mask;
 }
 
+u32 cpuid_kvm_features(void)
+{
+    ensure_configured();
+    return st.p.paravirt == VIREO_PARAVIRT_KVM ? VIREO_KVM_FEATURES_ALL : 0;
+}
+
 bool cpuid_vendor_amd(void)
 {
     ensure_configured();
@@ -210,11 +217,13 @@ static struct cpuid_result hypervisor_leaf(u32 leaf)
                                          0x4d56206fu /* "o VM" */, 0x0000004du /* "M" */};
         return zero;
     case VIREO_PARAVIRT_KVM:
-        /* 0x40000001 (KVM's feature and hint bits) is 0: no KVM interface
-         * is implemented yet (issue 6 brings kvmclock). */
-        if (leaf == HV_LEAF)
-            return (struct cpuid_result){HV_LEAF + 1, 0x4b4d564bu /* "KVMK" */,
+        /* 0x40000001: KVM's feature bits (EAX: kvmclock, kvm_para.h) and
+         * hints (EDX: none). */
+        if (leaf == KVM_CPUID_SIGNATURE)
+            return (struct cpuid_result){KVM_CPUID_FEATURES, 0x4b4d564bu /* "KVMK" */,
                                          0x564b4d56u /* "VMKV" */, 0x0000004du /* "M" */};
+        if (leaf == KVM_CPUID_FEATURES)
+            return (struct cpuid_result){.eax = cpuid_kvm_features()};
         return zero;
     default:
         return zero;

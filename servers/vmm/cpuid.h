@@ -49,6 +49,10 @@ bool cpuid_has(enum vireo_cpuid_feature f);
 /* The XCR0 bits the guest may set (0: XSAVE is not offered): the
  * xstate_guest_xcr0_mask() less what the policy removes (xsave, avx). */
 u64 cpuid_xcr0_mask(void);
+/* The KVM features the guest is offered (CPUID 0x40000001 EAX, bits
+ * 1 << enum vireo_kvm_feature): every one of abi/vireo/x86/kvm_para.h's
+ * table under the `kvm` provider, none under the others. */
+u32 cpuid_kvm_features(void);
 /* The host's vendor rules apply (AMD: leaves out of range read 0; Intel:
  * they read as the highest basic leaf). */
 bool cpuid_vendor_amd(void);

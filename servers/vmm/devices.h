@@ -12,4 +12,15 @@
  * server failed: named in the stop line). */
 bool dev_access(struct vm *vm, u32 op, u32 size, u64 addr, u64 *value);
 
+/* A POLL (the next timed event is due, or input arrived): the line
+ * changes it brings go to the interrupt controllers like an access's.
+ * false: the VM was stopped. */
+bool dev_poll(struct vm *vm);
+
+/* Whether a poll is due at host TSC now. */
+static inline bool dev_poll_due(const struct vm *vm, u64 now)
+{
+    return vm->devices != VIREO_SERVER_SEL_NONE && (vm->input_pending || now >= vm->dev_next);
+}
+
 #endif

@@ -4,7 +4,7 @@
  * that a guest cannot tell it from hardware (docs/VMM.md, "Instruction
  * emulation"). Decoded by Zydis (insn.h); operands through the guest's
  * segmentation and page tables (guest_access.h); every MMIO operand access
- * through mmio_bus.h, every RAM one through the VMM's mapping of the
+ * through mmio_route.h, every RAM one through the VMM's mapping of the
  * guest's RAM.
  *
  * Forms: MOV (and MOVNTI), MOVZX, MOVSX, MOVSXD; ADD OR ADC SBB AND SUB XOR

@@ -34,7 +34,7 @@ struct emul_span {
  * the alignment check (#AC), then both pages translated (#PF, CR2 the
  * first byte in the page that fails), all before anything is accessed. */
 bool emul_span(struct emul *e, u32 seg, u64 offset, u32 len, u32 access, struct emul_span *sp);
-/* The bytes, little-endian: RAM parts copied, MMIO parts as mmio_bus
+/* The bytes, little-endian: RAM parts copied, MMIO parts as mmio_route
  * accesses (one per part of 1, 2, 4 or 8 bytes; other part lengths, which
  * only page crossings make, in naturally aligned pieces). */
 bool emul_span_read(struct emul *e, const struct emul_span *sp, u64 *value);

@@ -1,8 +1,8 @@
 /* The emulator's memory accesses (emul_ctx.h): checks and translation
- * first, then RAM through the VMM's mapping and MMIO through mmio_bus. */
+ * first, then RAM through the VMM's mapping and MMIO through mmio_route. */
 #include "emul_ctx.h"
 #include "guest_access.h"
-#include "mmio_bus.h"
+#include "mmio_route.h"
 #include <string.h>
 #include <vireo/x86/cr.h>
 #include <vireo/x86/pte.h>
@@ -77,10 +77,10 @@ static bool mmio_part(struct emul *e, const struct emul_part *p, u8 *bytes, bool
         u32 n = whole ? p->len : piece(gpa, p->len - done);
         if (write) {
             memcpy(&v, bytes + done, n);
-            if (!mmio_bus_write(e->x, gpa, n, v))
+            if (!mmio_route_write(e->x, gpa, n, v))
                 return false;
         } else {
-            if (!mmio_bus_read(e->x, gpa, n, &v))
+            if (!mmio_route_read(e->x, gpa, n, &v))
                 return false;
             memcpy(bytes + done, &v, n);
         }

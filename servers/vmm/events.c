@@ -1,4 +1,6 @@
 #include "events.h"
+#include "devices.h"
+#include "irqchip.h"
 #include <vireo/cap.h>
 #include <vireo/user.h>
 #include <vireo/x86/cr.h>
@@ -95,40 +97,74 @@ u64 events_after(struct exit_ctx *x)
     }
     lapic_update(a, events_guest_tsc(x));
     bool nmi_in = nmi(x); /* NMIs rank above interrupts (SDM 6.9) */
+    struct irqchip *ic = x->vm->irqchip;
+    /* The i8259's INTR through LINT0 (ExtINT) is not held in IRR: it goes
+     * in as the CPU's INTR does, ahead of the APIC's own. */
+    bool extint = ic && irqchip_extint(ic);
     int vector = lapic_pending(a);
-    if (vector < 0) {
+    if (!extint && vector < 0) {
         set_window(x, INTR_WINDOW, false);
     } else if (nmi_in || !can_inject(s)) {
         set_window(x, INTR_WINDOW, true); /* an INTR_WINDOW exit comes when it can */
     } else {
-        exit_inject_event(x, (u32)vector, VMX_EVENT_EXT_INTR, false, 0);
-        lapic_ack(a, (u32)vector);
+        if (extint) {
+            /* the acknowledge happens now: an interrupted delivery goes in
+             * again as IDT-vectoring information, never acknowledged twice */
+            exit_inject_event(x, irqchip_extint_ack(ic), VMX_EVENT_EXT_INTR, false, 0);
+        } else {
+            exit_inject_event(x, (u32)vector, VMX_EVENT_EXT_INTR, false, 0);
+            lapic_ack(a, (u32)vector);
+        }
         /* Another one may be waiting behind it: its window opens once
          * the guest is interruptible again. */
-        set_window(x, INTR_WINDOW, lapic_pending(a) >= 0);
+        set_window(x, INTR_WINDOW, lapic_pending(a) >= 0 || (ic && irqchip_extint(ic)));
     }
     return lapic_next_event(a);
+}
+
+bool events_devices(struct exit_ctx *x)
+{
+    struct vm *vm = x->vm;
+    if (vm->irqchip)
+        irqchip_after_exit(vm->irqchip);
+    return !dev_poll_due(vm, events_host_tsc()) || dev_poll(vm);
+}
+
+/* Whether something can be delivered to a halted vCPU. */
+static bool wakes(struct exit_ctx *x)
+{
+    struct irqchip *ic = x->vm->irqchip;
+    return lapic_pending(x->lapic) >= 0 || x->lapic->nmi_pending || (ic && irqchip_extint(ic));
 }
 
 bool events_halt(struct exit_ctx *x, u64 wake_sm)
 {
     struct lapic *a = x->lapic;
+    struct vm *vm = x->vm;
     for (;;) {
+        if (!events_devices(x))
+            return false;
         u64 now = events_guest_tsc(x);
         lapic_update(a, now);
-        if (lapic_pending(a) >= 0 || a->nmi_pending)
+        if (wakes(x))
             return true;
         u64 next = lapic_next_event(a);
-        if (next == LAPIC_NO_EVENT) {
+        u64 dev_next = vm->devices == VIREO_SERVER_SEL_NONE ? VIREO_DEV_NO_EVENT : vm->dev_next;
+        if (next == LAPIC_NO_EVENT && dev_next == VIREO_DEV_NO_EVENT && !vm->input_watched) {
             /* Nothing armed to wake it: a guest idling for good. */
-            vm_stop(x->vm, VM_END_HALTED, 0,
+            vm_stop(vm, VM_END_HALTED, 0,
                     "the guest halted with interrupts enabled and nothing armed to wake it "
                     "(rip %#llx)",
                     (unsigned long long)x->s->rip);
             return false;
         }
-        u64 us = events_us_until(now, next, a->tsc_khz);
-        sys_sm_ctrl(wake_sm, VIREO_SM_OP_DOWN, us ? us : 1);
+        u64 us =
+            next == LAPIC_NO_EVENT ? VIREO_TIMEOUT_NEVER : events_us_until(now, next, a->tsc_khz);
+        if (dev_next != VIREO_DEV_NO_EVENT) {
+            u64 dev_us = events_us_until(events_host_tsc(), dev_next, a->tsc_khz);
+            us = dev_us < us ? dev_us : us;
+        }
+        sys_sm_ctrl(wake_sm, VIREO_SM_OP_DOWN, us == VIREO_TIMEOUT_NEVER ? us : us ? us : 1);
         if (x->vm->end != VM_RUNNING)
             return false;
     }

@@ -39,9 +39,16 @@ void events_before(struct exit_ctx *x);
  * expiry (LAPIC_NO_EVENT: none), for the main thread. */
 u64 events_after(struct exit_ctx *x);
 
+/* After the exit's handler: EOIs to the IOAPIC, and a poll of the device
+ * server when its next timed event is due or input arrived (devices.h),
+ * so their interrupts are pending before events_after. false: the VM was
+ * stopped. */
+bool events_devices(struct exit_ctx *x);
+
 /* HLT with RFLAGS.IF set, the instruction already finished: waits on the
  * semaphore wake_sm (its up: something for the guest arrived) until the
- * APIC has an interrupt to deliver. false: nothing can ever wake the vCPU
+ * APIC or the i8259 has an interrupt to deliver, polling the device
+ * server at its events. false: nothing can ever wake the vCPU
  * (the VM was stopped, saying so). */
 bool events_halt(struct exit_ctx *x, u64 wake_sm);
 

@@ -63,12 +63,24 @@ static void startup(struct exit_ctx *x, struct vcpu_ctx *v)
      * never fire there (docs/VMM.md, "Control and debug registers"). */
     if (s->arch == VIREO_ARCH_VMX)
         s->ctrl.flags |= VIREO_BIT(VIREO_CTRL, MOV_DR_EXIT);
+    msr_init(&v->msrs);                 /* a reboot (the reply fuzzer's) starts from reset too */
     s->tsc_offset = -events_host_tsc(); /* the guest's TSC starts near 0 */
     v->tsc_offset = s->tsc_offset;
     u64 khz = x->vm->info->tsc_khz;
     lapic_reset(&v->lapic, 0, true, khz, lapic_timer_khz(khz));
     /* x2APIC only as CPUID offers it (cpuid-disable may take it away). */
     v->lapic.x2apic_capable = cpuid_has(VIREO_CPUID_F_X2APIC);
+    if (v->linux) {
+        /* What a PC BIOS leaves for the OS it boots (virtual wire mode,
+         * MP spec 3.6.2.2): the APIC on, the i8259's INTR through LINT0 as
+         * ExtINT, LINT1 the NMI. A multiboot guest gets the CPU's reset
+         * state, as under QEMU's -kernel. */
+        v->lapic.svr |= APIC_SVR_ENABLE;
+        v->lapic.lvt[LAPIC_LVT_LINT0] = APIC_DM_EXTINT << APIC_LVT_DELIVERY_SHIFT;
+        v->lapic.lvt[LAPIC_LVT_LINT1] = APIC_DM_NMI << APIC_LVT_DELIVERY_SHIFT;
+    }
+    irqchip_init(&v->irqchip, &v->lapic);
+    x->vm->irqchip = &v->irqchip;
     s->pat = PAT_RESET;
     s->debugctl = 0;
     s->sysenter_cs = s->sysenter_esp = s->sysenter_eip = 0;
@@ -275,6 +287,7 @@ u64 exits_handle(void *ctx, u64 badge, struct vireo_utcb *utcb, u64 words)
     struct exit_ctx x = {
         .vm = vm, .s = &s, .changed = 0, .lapic = &v->lapic, .tsc_offset = v->tsc_offset};
     vm->exits[s.exit_class < VIREO_EXIT_CLASS_COUNT ? s.exit_class : VIREO_EXIT_OTHER]++;
+    u64 dev_before = vm->dev_next;
     if ((vm->info->arg & VMM_ARG_CRASH_TEST) && vm->info->restarts == 0 &&
         ++v->handled == VMM_CRASH_EXIT) {
         printf("%s: crash test: faulting in the middle of exit %u\n", vm->cfg->name,
@@ -287,6 +300,8 @@ u64 exits_handle(void *ctx, u64 badge, struct vireo_utcb *utcb, u64 words)
         fuzz_exit(&x, v);
     else
         dispatch(&x, v);
+    if (vm->end == VM_RUNNING && x.lapic)
+        events_devices(&x);
     if (vm->end != VM_RUNNING) {
         vm_ended(vm);
         return 0; /* no words: the vCPU stops */
@@ -302,7 +317,8 @@ u64 exits_handle(void *ctx, u64 badge, struct vireo_utcb *utcb, u64 words)
     bool window = vm->arch == VIREO_ARCH_SVM && (s.ctrl.flags & VIREO_BIT(VIREO_CTRL, INTR_WINDOW));
     bool opened = window && !v->window_open;
     v->window_open = window;
-    if (next < before || opened) /* the main thread sleeps too long now */
+    /* the main thread sleeps too long now */
+    if (next < before || opened || vm->dev_next < dev_before)
         sys_sm_ctrl(VMM_SEL_DONE_SM, VIREO_SM_OP_UP, 0);
     s.mtd = x.changed;
     memcpy(utcb->msg, &s, sizeof(s));

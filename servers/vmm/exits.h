@@ -5,6 +5,7 @@
 
 #include "mb1_boot.h"
 #include "fuzz.h"
+#include "irqchip.h"
 #include "lapic.h"
 #include "linux_boot.h"
 #include "msr.h"
@@ -18,6 +19,7 @@ struct vcpu_ctx {
     struct linux_boot linux_boot;
     struct msr_state msrs;
     struct lapic lapic;
+    struct irqchip irqchip;    /* vm->irqchip: the i8259 pair and the IOAPIC */
     u64 tsc_offset;            /* the guest's, as last set */
     volatile u64 timer_next;   /* guest TSC of the APIC's next event (main thread recalls) */
     volatile bool halted;      /* waiting in HLT: no recall needed */

@@ -2,6 +2,7 @@
 #include "devices.h"
 #include "guest_access.h"
 #include "insn.h"
+#include "irqchip.h"
 #include <vireo/x86/cr.h>
 
 static u64 size_mask(u32 bytes)
@@ -61,6 +62,16 @@ static enum ga_result ins_probe(struct exit_ctx *x, u64 linear, u32 size)
     return r;
 }
 
+/* One port access: the interrupt controllers' ports here, the rest at the
+ * device server. false: the VM was stopped. */
+static bool port_access(struct exit_ctx *x, bool write, u32 size, u32 port, u64 *value)
+{
+    if (x->vm->irqchip && irqchip_io(x->vm->irqchip, (u16)port, size, write, value))
+        return true;
+    return dev_access(x->vm, write ? VIREO_DEV_OP_IO_WRITE : VIREO_DEV_OP_IO_READ, size, port,
+                      value);
+}
+
 static void string_io(struct exit_ctx *x, u64 q, u64 len)
 {
     struct vireo_vcpu_state *s = x->s;
@@ -80,7 +91,7 @@ static void string_io(struct exit_ctx *x, u64 q, u64 len)
             return;
         if (in) {
             enum ga_result r = ins_probe(x, linear, size);
-            if (r == GA_OK && !dev_access(x->vm, VIREO_DEV_OP_IO_READ, size, port, &value))
+            if (r == GA_OK && !port_access(x, false, size, port, &value))
                 return;
             if (r == GA_OK)
                 r = ga_write(x, linear, &value, size);
@@ -94,7 +105,7 @@ static void string_io(struct exit_ctx *x, u64 q, u64 len)
             if (r == GA_NOT_RAM)
                 vm_stop(x->vm, VM_END_ERROR, VM_STATUS_ERROR, "OUTS from non-RAM at %#llx",
                         (unsigned long long)linear);
-            if (r != GA_OK || !dev_access(x->vm, VIREO_DEV_OP_IO_WRITE, size, port, &value))
+            if (r != GA_OK || !port_access(x, true, size, port, &value))
                 return;
         }
         /* The index moves within its address size. */
@@ -126,11 +137,11 @@ void io_exit(struct exit_ctx *x)
     u32 size = (u32)VIREO_GET(VIREO_IOQ, SIZE, q);
     u64 value = s->rax;
     if (VIREO_GET(VIREO_IOQ, IN, q)) {
-        if (!dev_access(x->vm, VIREO_DEV_OP_IO_READ, size, port, &value))
+        if (!port_access(x, false, size, port, &value))
             return;
         s->rax = merge_in(s->rax, value, size);
         x->changed |= VIREO_MTD(GPR_ACDB);
-    } else if (!dev_access(x->vm, VIREO_DEV_OP_IO_WRITE, size, port, &value)) {
+    } else if (!port_access(x, true, size, port, &value)) {
         return;
     }
     exit_finish_insn(x, len);

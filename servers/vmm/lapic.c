@@ -82,7 +82,7 @@ static void power_up_state(struct lapic *a)
     for (unsigned i = 0; i < LAPIC_LVT_COUNT; i++)
         a->lvt[i] = APIC_LVT_MASKED;
     for (unsigned i = 0; i < 8; i++)
-        a->irr[i] = a->isr[i] = a->tmr[i] = 0;
+        a->irr[i] = a->isr[i] = a->tmr[i] = a->eoi_broadcast[i] = 0;
     lapic_timer_reset(a);
 }
 
@@ -195,12 +195,32 @@ void lapic_set_cr8(struct lapic *a, u32 value)
 void lapic_eoi(struct lapic *a)
 {
     int v = highest(a->isr);
-    if (v >= 0)
-        clear_bit(a->isr, (u32)v);
+    if (v < 0)
+        return;
+    clear_bit(a->isr, (u32)v);
+    /* a level-triggered interrupt's EOI goes on to the IOAPICs */
+    if (a->tmr[v / 32] & (1u << (v % 32)))
+        set_bit(a->eoi_broadcast, (u32)v);
 }
 
-/* Whether an IPI's destination field names this APIC (SDM 11.6.2). */
-static bool is_destination(const struct lapic *a, u32 dest, bool logical)
+bool lapic_extint_open(const struct lapic *a)
+{
+    if (!lapic_enabled(a))
+        return true;
+    u32 lvt = a->lvt[LAPIC_LVT_LINT0];
+    return software_enabled(a) && !(lvt & APIC_LVT_MASKED) &&
+           (lvt & APIC_LVT_DELIVERY_MODE) >> APIC_LVT_DELIVERY_SHIFT == APIC_DM_EXTINT;
+}
+
+int lapic_take_eoi_broadcast(struct lapic *a)
+{
+    int v = highest(a->eoi_broadcast);
+    if (v >= 0)
+        clear_bit(a->eoi_broadcast, (u32)v);
+    return v;
+}
+
+bool lapic_is_destination(const struct lapic *a, u32 dest, bool logical)
 {
     if (lapic_x2apic(a)) {
         if (dest == APIC_BROADCAST_X2APIC)
@@ -235,8 +255,8 @@ void lapic_send_ipi(struct lapic *a)
     bool self;
     switch ((lo & APIC_ICR_SHORTHAND) >> APIC_ICR_SHORTHAND_SHIFT) {
     case APIC_SHORTHAND_NONE:
-        self = is_destination(a, lapic_x2apic(a) ? a->icr_hi : a->icr_hi >> APIC_ID_SHIFT,
-                              lo & APIC_ICR_DEST_LOGICAL);
+        self = lapic_is_destination(a, lapic_x2apic(a) ? a->icr_hi : a->icr_hi >> APIC_ID_SHIFT,
+                                    lo & APIC_ICR_DEST_LOGICAL);
         break;
     case APIC_SHORTHAND_SELF:
     case APIC_SHORTHAND_ALL:

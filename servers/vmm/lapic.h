@@ -39,6 +39,7 @@ struct lapic {
     u32 icr_lo, icr_hi;   /* icr_hi: xAPIC bits 31:24, x2APIC the 32-bit destination */
     u32 lvt[7];           /* CMCI, timer, thermal, perf, LINT0, LINT1, error (enum lapic_lvt) */
     u32 irr[8], isr[8], tmr[8];
+    u32 eoi_broadcast[8]; /* level-triggered vectors EOI'd, not yet told the IOAPIC */
     /* The count-down timer (one-shot/periodic): the count held
      * timer_count0 at guest TSC timer_start and has reached zero
      * timer_expiries times since; periodic reloads timer_initial. */
@@ -132,6 +133,21 @@ void lapic_update(struct lapic *a, u64 now);
 int lapic_pending(const struct lapic *a);
 /* The guest took the vector (interrupt acknowledge): IRR -> ISR. */
 void lapic_ack(struct lapic *a, u32 vector);
+
+/* A level-triggered vector the guest ended with EOI since the last call
+ * (the EOI message the IOAPIC takes to clear its remote IRR), clearing it;
+ * -1 if none. */
+int lapic_take_eoi_broadcast(struct lapic *a);
+
+/* Whether an interrupt message's destination names this APIC: physical
+ * (its ID; the broadcast ID) or logical (LDR, DFR flat or cluster; x2APIC
+ * clusters), SDM 11.6.2. */
+bool lapic_is_destination(const struct lapic *a, u32 dest, bool logical);
+
+/* Whether LINT0 passes the i8259's INTR as ExtINT (LVT0 unmasked, mode
+ * ExtINT, the APIC software-enabled), or the APIC is disabled for good
+ * (IA32_APIC_BASE EN clear: INTR goes to the CPU directly). */
+bool lapic_extint_open(const struct lapic *a);
 
 /* An NMI IPI is pending: true once, clearing it (the VMM injects NMI). */
 bool lapic_take_nmi(struct lapic *a);

@@ -14,6 +14,7 @@
 #include <vireo/user.h>
 
 #include "cpuid.h"
+#include "devices.h"
 #include "events.h"
 #include "exits.h"
 #include "fuzz.h"
@@ -72,9 +73,37 @@ static u64 timer_wait_us(void)
         return VIREO_TIMEOUT_NEVER;
     if (vcpu.window_open) /* exits.c: the window's backstop */
         return VMM_WINDOW_BACKSTOP_US;
-    if (next == LAPIC_NO_EVENT)
-        return VIREO_TIMEOUT_NEVER;
-    return events_us_until(events_host_tsc() + vcpu.tsc_offset, next, vm.info->tsc_khz);
+    u64 host = events_host_tsc();
+    u64 us = next == LAPIC_NO_EVENT
+                 ? VIREO_TIMEOUT_NEVER
+                 : events_us_until(host + vcpu.tsc_offset, next, vm.info->tsc_khz);
+    /* the device server's next timed event (PIT, RTC): the vCPU polls */
+    u64 dev_next = vm.dev_next;
+    if (vm.devices != VIREO_SERVER_SEL_NONE && dev_next != VIREO_DEV_NO_EVENT) {
+        u64 dev_us = events_us_until(host, dev_next, vm.info->tsc_khz);
+        us = dev_us < us ? dev_us : us;
+    }
+    return us;
+}
+
+/* The console watcher: host terminal input (the console input semaphore,
+ * `console-input`) makes the vCPU poll the device server, which puts it
+ * into COM1's receiver; its interrupt then comes like any other. */
+#define INPUT_STACK (4u * 1024)
+static void input_entry(void)
+{
+    u64 sm = vm.info->console_sel;
+    while (sys_sm_ctrl(sm, VIREO_SM_OP_DOWN, VIREO_TIMEOUT_NEVER) == VIREO_OK && !vm.over) {
+        vm.input_pending = true;
+        if (vcpu.halted)
+            sys_sm_ctrl(VMM_SEL_WAKE_SM, VIREO_SM_OP_UP, 0);
+        else
+            sys_ec_recall(VMM_SEL_VCPU);
+    }
+    /* the semaphore went (or the VM ended): park for good */
+    vm.input_watched = false;
+    for (;;)
+        sys_sm_ctrl(VMM_SEL_PARK_SM, VIREO_SM_OP_DOWN, VIREO_TIMEOUT_NEVER);
 }
 
 static void handler_entry(void)
@@ -223,6 +252,18 @@ int main(void)
     check(sys_create_sc(VMM_SEL_VCPU_SC, vm.cfg->vm_pd_sel, VMM_SEL_VCPU, vm.cfg->vcpu_priority,
                         vm.cfg->vcpu_budget_us),
           "starting the vCPU");
+    if (info->console_sel != VIREO_SERVER_SEL_NONE && vm.devices != VIREO_SERVER_SEL_NONE) {
+        /* above the vCPU, so typed input preempts a busy guest */
+        struct vireo_utcb *input_utcb;
+        u32 prio =
+            vm.cfg->vcpu_priority < VIREO_PRIO_MAX ? vm.cfg->vcpu_priority + 1 : VIREO_PRIO_MAX;
+        check(sys_create_sm(VMM_SEL_PARK_SM, own, 0), "creating its parking semaphore");
+        check(thread_create(own, VMM_SEL_INPUT_EC, input_entry, INPUT_STACK, &input_utcb),
+              "creating the console watcher");
+        vm.input_watched = true;
+        check(sys_create_sc(VMM_SEL_INPUT_SC, own, VMM_SEL_INPUT_EC, prio, vm.cfg->vcpu_budget_us),
+              "starting the console watcher");
+    }
     /* The reply fuzzer's watchdog is the recall loop too (fuzz.h). */
     bool recall_test = info->arg & (VMM_ARG_RECALL_TEST | VMM_ARG_REPLY_FUZZ);
     u64 recalls = 0;

@@ -1,6 +1,6 @@
 /* Guest-physical accesses outside RAM (EPT/NPT faults, MEM_FAULT exits):
  * the instruction at RIP is decoded with Zydis and emulated (emul.h), its
- * MMIO operands going to mmio_bus.h. An instruction the emulator does not
+ * MMIO operands going to mmio_route.h. An instruction the emulator does not
  * know stops the VM with a line naming its bytes and RIP; so does a
  * permission fault on RAM. */
 #ifndef VIREO_VMM_MMIO_H

@@ -9,7 +9,10 @@
 #include "cpuid.h"
 #include "insn.h"
 #include "lapic.h"
+#include "pvclock.h"
+#include <vireo/wallclock.h>
 #include <vireo/x86/cr.h>
+#include <vireo/x86/kvm_para.h>
 #include <vireo/x86/msr.h>
 
 #define MTRR_VAR_COUNT 16u
@@ -79,6 +82,16 @@ static bool has_tsc_aux(void)
 {
     return cpuid_has(VIREO_CPUID_F_RDTSCP) || cpuid_has(VIREO_CPUID_F_RDPID);
 }
+static bool has_kvmclock(void)
+{
+    return cpuid_kvm_features() & (1u << KVM_FEATURE_CLOCKSOURCE);
+}
+static bool has_kvmclock2(void)
+{
+    return cpuid_kvm_features() & (1u << KVM_FEATURE_CLOCKSOURCE2);
+}
+
+static void kvmclock_update(struct msr_ctx *c);
 
 /* ---- the time-stamp counter ---- */
 
@@ -95,6 +108,7 @@ static void tsc_move(struct msr_ctx *c, u64 offset)
     c->m->tsc_adjust += offset - c->s->tsc_offset;
     c->s->tsc_offset = offset;
     c->x->changed |= VIREO_MTD(TSC);
+    kvmclock_update(c); /* its TSC timestamp is of the old TSC */
 }
 
 static bool tsc_write(struct msr_ctx *c, u32 msr, u64 v)
@@ -147,6 +161,19 @@ static bool ucode_write(struct msr_ctx *c, u32 msr, u64 v)
 {
     (void)c, (void)msr, (void)v;
     return !cpuid_vendor_amd();
+}
+
+/* AMD's SYSCFG: every bit 0 (no SME, no top-of-memory MTRR extensions,
+ * fixed MTRR types as the MTRRs say); Linux reads it unguarded on AMD.
+ * A write may only keep it so (the same for INT_PENDING: no C1E). */
+static bool amd_only(void)
+{
+    return cpuid_vendor_amd();
+}
+static bool syscfg_write(struct msr_ctx *c, u32 msr, u64 v)
+{
+    (void)c, (void)msr;
+    return v == 0;
 }
 
 static bool mcg_status_read(struct msr_ctx *c, u32 msr, u64 *v)
@@ -446,6 +473,85 @@ static bool tsc_aux_write(struct msr_ctx *c, u32 msr, u64 v)
     return true;
 }
 
+/* ---- kvmclock (docs/VMM.md, "Paravirtual clock"; pvclock.h) ---- */
+
+/* The guest's system time 0 is its TSC 0 at the VM's start (the STARTUP
+ * exit): the TSC less what the guest moved it by (IA32_TSC_ADJUST keeps
+ * the sum), so a TSC write changes the guest's TSC, never its clock. */
+static u64 ticks_since_start(const struct msr_ctx *c, u64 now)
+{
+    return now - c->m->tsc_adjust;
+}
+
+static u64 guest_tsc_khz(const struct msr_ctx *c)
+{
+    u64 khz = c->x->vm->info->tsc_khz;
+    return khz ? khz : PVCLOCK_DEFAULT_KHZ;
+}
+
+/* The structure at gpa: len bytes of guest RAM within one page, else
+ * NULL (nothing is written; the MSR write still succeeds, as on KVM). */
+static void *kvmclock_area(const struct msr_ctx *c, u64 gpa, u64 len)
+{
+    if ((gpa ^ (gpa + len - 1)) >> 12)
+        return NULL;
+    return vm_ram(c->x->vm, gpa, len);
+}
+
+/* The time info, rewritten whenever it would go stale: at the MSR write
+ * and at every move of the TSC (the rate never changes). */
+static void kvmclock_update(struct msr_ctx *c)
+{
+    u64 v = c->m->kvm_system_time;
+    if (!(v & KVM_SYSTEM_TIME_ENABLE))
+        return;
+    struct vireo_pvclock_vcpu_time_info t;
+    void *p = kvmclock_area(c, v & ~KVM_SYSTEM_TIME_ENABLE, sizeof(t));
+    if (!p)
+        return;
+    u64 now = guest_now(c), khz = guest_tsc_khz(c);
+    u32 mul;
+    s8 shift;
+    pvclock_scale(khz, &mul, &shift);
+    pvclock_time_info(&t, now, pvclock_ns(ticks_since_start(c, now), mul, shift), khz);
+    pvclock_write_time(p, &t);
+}
+
+static bool kvm_system_time_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    (void)msr;
+    *v = c->m->kvm_system_time;
+    return true;
+}
+
+static bool kvm_system_time_write(struct msr_ctx *c, u32 msr, u64 v)
+{
+    (void)msr;
+    c->m->kvm_system_time = v;
+    kvmclock_update(c);
+    return true;
+}
+
+static bool kvm_wall_clock_read(struct msr_ctx *c, u32 msr, u64 *v)
+{
+    (void)msr;
+    *v = c->m->kvm_wall_clock;
+    return true;
+}
+
+/* The time of day at system time 0: the VM starts at the epoch its RTC
+ * starts at (abi/vireo/wallclock.h). */
+_Static_assert(VIREO_WALL_EPOCH_S <= 0xffffffffu, "the wall clock's seconds are 32 bits");
+static bool kvm_wall_clock_write(struct msr_ctx *c, u32 msr, u64 v)
+{
+    (void)msr;
+    c->m->kvm_wall_clock = v;
+    void *p = kvmclock_area(c, v, sizeof(struct vireo_pvclock_wall_clock));
+    if (p)
+        pvclock_write_wall(p, (u32)VIREO_WALL_EPOCH_S, 0);
+    return true;
+}
+
 /* ---- the table ---- */
 
 struct msr_desc {
@@ -457,6 +563,8 @@ struct msr_desc {
 
 static const struct msr_desc msrs[] = {
     {MSR_TSC, 1, NULL, tsc_read, tsc_write},
+    {MSR_KVM_WALL_CLOCK, 1, has_kvmclock, kvm_wall_clock_read, kvm_wall_clock_write},
+    {MSR_KVM_SYSTEM_TIME, 1, has_kvmclock, kvm_system_time_read, kvm_system_time_write},
     {MSR_PLATFORM_ID, 1, intel_only, zero_read, NULL},
     {MSR_APIC_BASE, 1, has_apic, apic_base_read, apic_base_write},
     {MSR_FEATURE_CONTROL, 1, intel_only, feature_control_read, NULL},
@@ -480,11 +588,17 @@ static const struct msr_desc msrs[] = {
     {MSR_STAR, 4, NULL, field_read, field_write},
     {MSR_FS_BASE, 3, NULL, field_read, field_write},
     {MSR_TSC_AUX, 1, has_tsc_aux, tsc_aux_read, tsc_aux_write},
+    {MSR_AMD_SYSCFG, 1, amd_only, zero_read, syscfg_write},
+    /* no C1E: Linux's erratum-400 idle reads it on the families it names */
+    {MSR_AMD_INT_PENDING, 1, amd_only, zero_read, syscfg_write},
+    {MSR_KVM_WALL_CLOCK_NEW, 1, has_kvmclock2, kvm_wall_clock_read, kvm_wall_clock_write},
+    {MSR_KVM_SYSTEM_TIME_NEW, 1, has_kvmclock2, kvm_system_time_read, kvm_system_time_write},
 };
 
-/* The MSR's entry; NULL (#GP) for every index the table lacks, the
- * hypervisor range 0x40000000-0x400000ff and KVM's MSRs included: no
- * provider implements any. */
+/* The MSR's entry; NULL (#GP) for every index the table lacks (the
+ * hypervisor range 0x40000000-0x400000ff included: no provider claims
+ * any) and for those CPUID does not offer (kvmclock's without the `kvm`
+ * provider). */
 static const struct msr_desc *lookup(u32 msr)
 {
     for (u32 i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++) {

@@ -2,7 +2,8 @@
  * its reserved-bit checks and present only where the guest's CPUID says;
  * every other index raises #GP, as on a CPU without it (docs/VMM.md,
  * "MSRs"). IA32_APIC_BASE, IA32_TSC_DEADLINE and the x2APIC MSRs go to the
- * exit's local APIC (exit_ctx.lapic, lapic.h). */
+ * exit's local APIC (exit_ctx.lapic, lapic.h); under the `kvm` provider
+ * kvmclock's MSRs write their structures into guest RAM (pvclock.h). */
 #ifndef VIREO_VMM_MSR_H
 #define VIREO_VMM_MSR_H
 
@@ -24,6 +25,10 @@ struct msr_state {
     u64 mtrr_def_type;
     u64 mtrr_var[16];   /* IA32_MTRR_PHYSBASE0/PHYSMASK0 .. 7 */
     u64 mtrr_fixed[11]; /* FIX64K_00000, FIX16K_80000/A0000, FIX4K_C0000 .. F8000 */
+    /* kvmclock (docs/VMM.md, "Paravirtual clock"): the last values of the
+     * wall-clock and system-time MSRs (the old indices alias the new). */
+    u64 kvm_wall_clock;
+    u64 kvm_system_time;
 };
 
 /* The state of a reset. */

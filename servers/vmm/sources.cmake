@@ -23,4 +23,12 @@ set(VIREO_VMM_INCLUDE ${CMAKE_CURRENT_LIST_DIR})
 set(VIREO_VMM_EXIT_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/gpt.c
   ${CMAKE_CURRENT_LIST_DIR}/lapic.c ${CMAKE_CURRENT_LIST_DIR}/lapic_regs.c
-  ${CMAKE_CURRENT_LIST_DIR}/lapic_timer.c)
+  ${CMAKE_CURRENT_LIST_DIR}/lapic_timer.c ${CMAKE_CURRENT_LIST_DIR}/pvclock.c)
+# The interrupt controllers' models: the device server's pure ones
+# (servers/devices/), hosted beside the local APIC (irqchip.h).
+include(${CMAKE_CURRENT_LIST_DIR}/../devices/sources.cmake)
+set(VIREO_VMM_IRQ_SOURCES
+  ${VIREO_DEVICE_INCLUDE}/dev.c
+  ${VIREO_DEVICE_INCLUDE}/port_bus.c
+  ${VIREO_DEVICE_INCLUDE}/pic8259.c
+  ${VIREO_DEVICE_INCLUDE}/ioapic.c)

@@ -32,6 +32,9 @@
 #define VMM_SEL_VCPU       102u /* the vCPU (in the VM PD) */
 #define VMM_SEL_VCPU_SC    103u
 #define VMM_SEL_WAKE_SM    104u /* the exit handler waits on it in HLT */
+#define VMM_SEL_INPUT_EC   105u /* the console watcher (main.c) */
+#define VMM_SEL_INPUT_SC   106u
+#define VMM_SEL_PARK_SM    107u /* nobody ups it: where the watcher ends */
 #define VMM_SEL_PORTAL0    128u /* exit portals, one per class, created here */
 #define VMM_SEL_RAM_CHUNK0 256u /* guest-RAM chunks (ram_map.h) */
 #define VMM_RAM_CHUNKS_MAX 64u
@@ -45,20 +48,31 @@ enum vm_end {
     VM_END_HALTED,     /* HLT with interrupts disabled: powered off */
     VM_END_TRIPLE_FAULT,
     VM_END_ERROR, /* something the VMM cannot emulate, or a refused state */
+    VM_END_RESET, /* the guest pulled the reset line */
 };
 
 /* The VMM's exit status when the guest did not choose one (debug-exit
  * value v, or 0 for a power-off by HLT). */
 #define VM_STATUS_TRIPLE_FAULT 0x100u
 #define VM_STATUS_ERROR        0x101u
+#define VM_STATUS_RESET        0x102u
+
+struct irqchip;
 
 struct vm {
     const struct vireo_server_info *info;
     const struct vireo_vm_info *cfg;
-    u8 *ram;        /* guest-physical 0 in the VMM's address space */
-    u64 ram_size;   /* bytes */
-    u64 devices;    /* the device server's portal, or VIREO_SERVER_SEL_NONE */
-    u64 chunk_size; /* guest RAM is mapped in chunks of this many bytes (ram_map.h) */
+    u8 *ram;                 /* guest-physical 0 in the VMM's address space */
+    u64 ram_size;            /* bytes */
+    u64 devices;             /* the device server's portal, or VIREO_SERVER_SEL_NONE */
+    struct irqchip *irqchip; /* where the device server's interrupt lines go */
+    /* Host TSC of the devices' next timed event (VIREO_DEV_REP_NEXT): the
+     * vCPU polls the device server then (devices.h). */
+    volatile u64 dev_next;
+    volatile bool input_pending; /* host terminal input arrived: poll (main.c) */
+    bool input_watched;          /* a thread waits for host terminal input (main.c) */
+    u64 dev_polls;               /* statistics: polls made */
+    u64 chunk_size;              /* guest RAM is mapped in chunks of this many bytes (ram_map.h) */
     u32 chunk_count;
     u64 chunk_flushed[VMM_RAM_CHUNKS_MAX]; /* the page left unmapped in each, or ~0 */
     u32 arch;                              /* enum vireo_vcpu_arch, from the first exit */

@@ -4,6 +4,8 @@
 
 #define VIREO_MSR_TABLE(X)                                                                         \
     X(TSC, 0x00000010)                                                                             \
+    X(KVM_WALL_CLOCK, 0x00000011) /* KVM's old kvmclock MSRs (abi/vireo/x86/kvm_para.h) */         \
+    X(KVM_SYSTEM_TIME, 0x00000012)                                                                 \
     X(PLATFORM_ID, 0x00000017)                                                                     \
     X(APIC_BASE, 0x0000001b)                                                                       \
     X(FEATURE_CONTROL, 0x0000003a)                                                                 \
@@ -58,9 +60,13 @@
     X(GS_BASE, 0xc0000101)                                                                         \
     X(KERNEL_GS_BASE, 0xc0000102)                                                                  \
     X(TSC_AUX, 0xc0000103)                                                                         \
+    X(AMD_SYSCFG, 0xc0010010)      /* AMD: system configuration (memory types, SME) */             \
+    X(AMD_INT_PENDING, 0xc0010055) /* AMD K8/10h: interrupt pending message (C1E, erratum 400) */  \
     X(VM_CR, 0xc0010114)                                                                           \
     X(HYPERVISOR_FIRST, 0x40000000) /* .. 0x400000ff: reserved for hypervisors */                  \
     X(KVM_FIRST, 0x4b564d00)        /* KVM's paravirtual MSRs */                                   \
+    X(KVM_WALL_CLOCK_NEW, 0x4b564d00)                                                              \
+    X(KVM_SYSTEM_TIME_NEW, 0x4b564d01)                                                             \
     X(VM_HSAVE_PA, 0xc0010117)
 
 enum vireo_msr {

@@ -29,6 +29,7 @@ enum vireo_status sys_sm_ctrl(u64 sm, u64 op, u64 timeout_us);
 enum vireo_status sys_ec_recall(u64 ec);
 /* Takes up to len bytes of console input; *count = how many. */
 enum vireo_status sys_console_read(u64 sm, char *buf, u64 len, u64 *count);
+enum vireo_status sys_console_write_raw(u64 sm, const char *buf, u64 len);
 /* Any number, any arguments (fuzzing): returns %rax, *rdx = %rdx. */
 u64 sys_raw(u64 number, const u64 args[6], u64 *rdx);
 

@@ -14,5 +14,7 @@ void uart_init(uint16_t base);
 bool uart_try_getc(uint16_t base, uint8_t *c);
 /* Writes n bytes, turning "\n" into "\r\n". */
 void uart_write(uint16_t base, const char *s, size_t n);
+/* The bytes as they are (no CR before LF): a terminal someone else drives. */
+void uart_write_raw(uint16_t base, const char *s, size_t n);
 
 #endif

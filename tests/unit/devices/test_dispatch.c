@@ -80,7 +80,7 @@ static void test_bad_requests(void)
     } bad[] = {
         {0, 0x3f8},                                               /* no op */
         {9, 0x3f8},                                               /* unknown op */
-        {VIREO_DEV_OP_LINES, 0x3f8},                              /* not a request */
+        {VIREO_DEV_OP_POLL | (1u << 8), 0},                       /* a poll has no size */
         {VIREO_DEV_OP_IO_READ | (3u << 8), 0x3f8},                /* size 3 */
         {VIREO_DEV_OP_IO_READ | (8u << 8), 0x3f8},                /* 8 bytes of I/O */
         {VIREO_DEV_OP_IO_READ | (0u << 8), 0x3f8},                /* size 0 */
@@ -122,13 +122,16 @@ static void test_lines_in_reply(void)
     CHECK_EQ_U64(reply[VIREO_DEV_REP_VALUE], UART_IIR_THRE);
     CHECK_EQ_U64(reply[VIREO_DEV_REP_NLINES], 1);
     CHECK_EQ_U64(reply[VIREO_DEV_REP_LINES], vireo_devline(4, VIREO_LINE_LOW));
-    /* a 16-bit write (THR, IER=0): up and down again in one access merges */
+    /* a 16-bit write (THR, IER=0): up and down again in one access, both
+     * kept (an edge-triggered input latched the rise) */
     call(VIREO_DEV_OP_IO_WRITE, 2, 0x3f8, 0x0041);
-    CHECK_EQ_U64(reply[VIREO_DEV_REP_NLINES], 1);
-    CHECK_EQ_U64(reply[VIREO_DEV_REP_LINES], vireo_devline(4, VIREO_LINE_LOW));
-    /* nothing left for a LINES message */
-    u64 msg[VIREO_DEV_LINES_MAX_WORDS];
-    CHECK_EQ_U64(dev_dispatch_take_lines(&d, msg), 0);
+    CHECK_EQ_U64(reply[VIREO_DEV_REP_NLINES], 2);
+    CHECK_EQ_U64(reply[VIREO_DEV_REP_LINES], vireo_devline(4, VIREO_LINE_HIGH));
+    CHECK_EQ_U64(reply[VIREO_DEV_REP_LINES + 1], vireo_devline(4, VIREO_LINE_LOW));
+    /* nothing left for a poll */
+    CHECK_EQ_U64(call(VIREO_DEV_OP_POLL, 0, 0, 0), VIREO_DEV_REP_LINES);
+    CHECK_EQ_U64(reply[VIREO_DEV_REP_STATUS], VIREO_DEV_OK);
+    CHECK_EQ_U64(reply[VIREO_DEV_REP_NLINES], 0);
 }
 
 static void test_async_lines(void)
@@ -138,12 +141,19 @@ static void test_async_lines(void)
     call(VIREO_DEV_OP_IO_WRITE, 1, 0x3fc, UART_MCR_OUT2);
     call(VIREO_DEV_OP_IO_WRITE, 1, 0x3f9, UART_IER_RDA);
     uart_receive(&uart, 'k');
-    u64 msg[VIREO_DEV_LINES_MAX_WORDS];
-    CHECK_EQ_U64(dev_dispatch_take_lines(&d, msg), VIREO_DEV_LINES_FIRST + 1);
-    CHECK_EQ_U64(VIREO_GET(VIREO_DEVHDR, OP, msg[VIREO_DEV_LINES_HDR]), VIREO_DEV_OP_LINES);
-    CHECK_EQ_U64(msg[VIREO_DEV_LINES_N], 1);
-    CHECK_EQ_U64(msg[VIREO_DEV_LINES_FIRST], vireo_devline(4, VIREO_LINE_HIGH));
-    CHECK_EQ_U64(dev_dispatch_take_lines(&d, msg), 0);
+    /* input between requests: the next poll carries its line */
+    CHECK_EQ_U64(call(VIREO_DEV_OP_POLL, 0, 0, 0), VIREO_DEV_REP_LINES + 1);
+    CHECK_EQ_U64(reply[VIREO_DEV_REP_STATUS], VIREO_DEV_OK);
+    CHECK_EQ_U64(reply[VIREO_DEV_REP_VALUE], 0);
+    CHECK_EQ_U64(reply[VIREO_DEV_REP_NEXT], VIREO_DEV_NO_EVENT);
+    CHECK_EQ_U64(reply[VIREO_DEV_REP_NLINES], 1);
+    CHECK_EQ_U64(reply[VIREO_DEV_REP_LINES], vireo_devline(4, VIREO_LINE_HIGH));
+    CHECK_EQ_U64(call(VIREO_DEV_OP_POLL, 0, 0, 0), VIREO_DEV_REP_LINES);
+    /* the glue's next event rides in every reply */
+    d.next_event = 12345;
+    call(VIREO_DEV_OP_POLL, 0, 0, 0);
+    CHECK_EQ_U64(reply[VIREO_DEV_REP_NEXT], 12345);
+    d.next_event = VIREO_DEV_NO_EVENT;
     call(VIREO_DEV_OP_IO_READ, 1, 0x3f8, 0);
     CHECK_EQ_U64(reply[VIREO_DEV_REP_VALUE], 'k');
     CHECK_EQ_U64(reply[VIREO_DEV_REP_LINES], vireo_devline(4, VIREO_LINE_LOW));
@@ -152,24 +162,27 @@ static void test_async_lines(void)
 static void test_coalescing(void)
 {
     setup();
-    /* levels of one line merge, latest last; pulses never merge */
+    /* every change is kept in order, nothing merged: a fall and a rise
+     * of one line (a PIT period) is an edge */
     d.sink.line(d.sink.ctx, 1, VIREO_LINE_HIGH);
     d.sink.line(d.sink.ctx, 2, VIREO_LINE_HIGH);
     d.sink.line(d.sink.ctx, 1, VIREO_LINE_LOW);
+    d.sink.line(d.sink.ctx, 1, VIREO_LINE_HIGH);
     d.sink.line(d.sink.ctx, 3, VIREO_LINE_PULSE);
     d.sink.line(d.sink.ctx, 3, VIREO_LINE_PULSE);
-    u64 msg[VIREO_DEV_LINES_MAX_WORDS];
-    CHECK_EQ_U64(dev_dispatch_take_lines(&d, msg), VIREO_DEV_LINES_FIRST + 4);
-    CHECK_EQ_U64(msg[2], vireo_devline(2, VIREO_LINE_HIGH));
-    CHECK_EQ_U64(msg[3], vireo_devline(1, VIREO_LINE_LOW));
-    CHECK_EQ_U64(msg[4], vireo_devline(3, VIREO_LINE_PULSE));
-    CHECK_EQ_U64(msg[5], vireo_devline(3, VIREO_LINE_PULSE));
+    CHECK_EQ_U64(call(VIREO_DEV_OP_POLL, 0, 0, 0), VIREO_DEV_REP_LINES + 6);
+    CHECK_EQ_U64(reply[VIREO_DEV_REP_LINES + 0], vireo_devline(1, VIREO_LINE_HIGH));
+    CHECK_EQ_U64(reply[VIREO_DEV_REP_LINES + 1], vireo_devline(2, VIREO_LINE_HIGH));
+    CHECK_EQ_U64(reply[VIREO_DEV_REP_LINES + 2], vireo_devline(1, VIREO_LINE_LOW));
+    CHECK_EQ_U64(reply[VIREO_DEV_REP_LINES + 3], vireo_devline(1, VIREO_LINE_HIGH));
+    CHECK_EQ_U64(reply[VIREO_DEV_REP_LINES + 4], vireo_devline(3, VIREO_LINE_PULSE));
+    CHECK_EQ_U64(reply[VIREO_DEV_REP_LINES + 5], vireo_devline(3, VIREO_LINE_PULSE));
     /* more distinct lines than a message holds: the excess is counted */
     for (u16 l = 0; l < VIREO_DEV_MAX_LINES + 3; l++)
         d.sink.line(d.sink.ctx, l, VIREO_LINE_HIGH);
     CHECK_EQ_U64(d.lines_dropped, 3);
-    CHECK_EQ_U64(dev_dispatch_take_lines(&d, msg), VIREO_DEV_LINES_MAX_WORDS);
-    CHECK(VIREO_DEV_LINES_MAX_WORDS <= VIREO_MSG_WORDS);
+    CHECK_EQ_U64(call(VIREO_DEV_OP_POLL, 0, 0, 0), VIREO_DEV_REP_MAX_WORDS);
+    CHECK(VIREO_DEV_REP_MAX_WORDS <= VIREO_MSG_WORDS);
 }
 
 static void test_stop(void)
@@ -195,7 +208,7 @@ static void test_formats(void)
     CHECK_EQ_U64(vireo_dev_ones(1), 0xff);
     CHECK_EQ_U64(vireo_dev_ones(4), 0xffffffff);
     CHECK_EQ_U64(vireo_dev_ones(8), ~0ull);
-    CHECK_EQ_U64(VIREO_DEV_REP_MAX_WORDS, 29);
+    CHECK_EQ_U64(VIREO_DEV_REP_MAX_WORDS, 30);
 }
 
 int main(void)

@@ -1,6 +1,6 @@
 /* The emulator's test guest (emul_harness.h). */
 #include "emul_harness.h"
-#include "mmio_bus.h"
+#include "mmio_route.h"
 #include <string.h>
 
 u8 eh_mmio[EH_PAGES][4096];
@@ -78,7 +78,7 @@ enum emul_status eh_run(struct exit_ctx *x)
     return emul_insn(x, &in);
 }
 
-/* ---- mmio_bus.h, on eh_mmio ---- */
+/* ---- mmio_route.h, on eh_mmio ---- */
 
 static u8 *window(u64 gpa, u32 size)
 {
@@ -107,7 +107,7 @@ static bool logged(u64 gpa, u32 size, bool write, u64 value)
     return true;
 }
 
-bool mmio_bus_read(struct exit_ctx *x, u64 gpa, u32 size, u64 *value)
+bool mmio_route_read(struct exit_ctx *x, u64 gpa, u32 size, u64 *value)
 {
     eh_bad += x->vm != &fake_vm;
     u8 *p = window(gpa, size);
@@ -123,7 +123,7 @@ bool mmio_bus_read(struct exit_ctx *x, u64 gpa, u32 size, u64 *value)
     return true;
 }
 
-bool mmio_bus_write(struct exit_ctx *x, u64 gpa, u32 size, u64 value)
+bool mmio_route_write(struct exit_ctx *x, u64 gpa, u32 size, u64 value)
 {
     eh_bad += x->vm != &fake_vm;
     if (!logged(gpa, size, true, value))

@@ -2,7 +2,7 @@
  * A guest for the emulator's host tests (test_emul_*.c, fuzz_emul.c): the
  * fake VM of vmm_fakes.h with 4-level page tables in its RAM, a code page,
  * and a window of EH_PAGES data pages each of which is MMIO (served from a
- * host buffer by the mmio_bus below, which logs every access and counts
+ * host buffer by the mmio_route below, which logs every access and counts
  * any of a bad size or crossing a page, and any outside the window) or
  * RAM.
  */

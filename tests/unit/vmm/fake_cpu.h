@@ -36,6 +36,8 @@ struct fake_lapic_log {
     u64 base;    /* what lapic_base_msr returns */
     bool refuse; /* lapic_set_base / lapic_msr_* return false */
     unsigned set_base, msr_read, msr_write, deadline_set, cr8_set; /* calls */
+    bool extint_open;  /* what lapic_extint_open returns (irqchip.c) */
+    unsigned accepted; /* lapic_accept calls */
     u64 last_value, last_now;
     u32 last_msr, last_phys_bits;
     u64 deadline;

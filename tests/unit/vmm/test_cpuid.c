@@ -3,7 +3,7 @@
  * policy: the flags offered per leaf and register (written out here, not
  * taken from the table), reserved leaves and bits 0, out-of-range leaves
  * as the host's vendor answers them, the three paravirtualization
- * providers, topology, XSAVE sizes against XCR0, address sizes,
+ * providers (KVM's feature bits: kvmclock), topology, XSAVE sizes against XCR0, address sizes,
  * `cpuid-disable` with what depends on the feature removed, the state
  * leaf 1 follows, and cpuid_exit. */
 #include "check.h"
@@ -145,7 +145,10 @@ static void test_providers(void)
     CHECK_REGS(q(0x40000000u, 0), 0x40000000u, 0x65726956u, 0x4d56206fu, 0x4du);
     for (u32 leaf = 0x40000001u; leaf <= 0x400000ffu; leaf++)
         CHECK(zero(q(leaf, 0)));
-    /* kvm: "KVMKVMKVM\0\0\0", max 0x40000001, no KVM feature yet. */
+    CHECK_EQ_U64(cpuid_kvm_features(), 0);
+    /* kvm: "KVMKVMKVM\0\0\0", max 0x40000001; 0x40000001 EAX kvmclock
+     * (CLOCKSOURCE 0, CLOCKSOURCE2 3, CLOCKSOURCE_STABLE_BIT 24), no
+     * hints; cpuid-disable takes none of them away. */
     fake_cpu_configure(VIREO_PARAVIRT_KVM, NULL, 0);
     CHECK(q(1, 0).ecx & HV);
     struct cpuid_result k = q(0x40000000u, 0);
@@ -156,13 +159,18 @@ static void test_providers(void)
     sig[12] = 0;
     CHECK(strcmp(sig, "KVMKVMKVM") == 0 && sig[9] == 0 && sig[10] == 0 && sig[11] == 0);
     CHECK_EQ_U64(k.eax, 0x40000001u);
-    CHECK(zero(q(0x40000001u, 0)));
+    CHECK_REGS(q(0x40000001u, 0), 0x01000009u, 0, 0, 0);
+    CHECK_REGS(q(0x40000001u, 7), 0x01000009u, 0, 0, 0); /* no subleaves */
+    CHECK_EQ_U64(cpuid_kvm_features(), 0x01000009u);
+    fake_cpu_configure(VIREO_PARAVIRT_KVM, (const char *const[]){"tsc_adjust", "x2apic", NULL}, 0);
+    CHECK_REGS(q(0x40000001u, 0), 0x01000009u, 0, 0, 0);
     CHECK(zero(q(0x40000002u, 0)));
     CHECK(zero(q(0x400000ffu, 0)));
     /* none: no bit, and the range reads as leaves beyond the maximum. */
     fake_cpu_configure(VIREO_PARAVIRT_NONE, NULL, 0);
     CHECK(!(q(1, 0).ecx & HV));
     CHECK_EQ_U64(q(1, 0).ecx, L1_ECX);
+    CHECK_EQ_U64(cpuid_kvm_features(), 0);
     for (u32 leaf = 0x40000000u; leaf <= 0x40000010u; leaf++)
         CHECK(same(q(leaf, 1), q(0xd, 1)));
     fake_cpu_amd(40);

@@ -11,6 +11,8 @@
 #include "devices.h"
 #include "gpt.h"
 #include "io.h"
+#include "irqchip.h"
+#include "fake_cpu.h"
 #include "vmm_fakes.h"
 #include <string.h>
 
@@ -629,9 +631,76 @@ static void test_stops_and_chunks(void)
     }
 }
 
+/* The i8259's ports stay in the VMM (irqchip.h): Linux's initialization,
+ * an IMR round trip, IRQ 4 raising INTR through LINT0 in ExtINT mode,
+ * the acknowledge's vector; other ports still reach the device server. */
+static void out8(u32 port, u8 v)
+{
+    state(MODE_PROT32);
+    s.rax = v;
+    s.info[0] = VIREO_PUT(VIREO_IOQ, PORT, port) | VIREO_PUT(VIREO_IOQ, SIZE, 1) |
+                VIREO_PUT(VIREO_IOQ, ADDR_SIZE, 1);
+    before = s;
+    io_exit(&x);
+}
+static u8 in8(u32 port)
+{
+    state(MODE_PROT32);
+    s.rax = 0;
+    s.info[0] = VIREO_PUT(VIREO_IOQ, PORT, port) | VIREO_PUT(VIREO_IOQ, SIZE, 1) |
+                VIREO_PUT(VIREO_IOQ, IN, 1) | VIREO_PUT(VIREO_IOQ, ADDR_SIZE, 1);
+    before = s;
+    io_exit(&x);
+    return (u8)s.rax;
+}
+
+static void test_irqchip_ports(void)
+{
+    static struct lapic a; /* the fake APIC's (fake_cpu.c) */
+    static struct irqchip ic;
+    fake_lapic_reset();
+    irqchip_init(&ic, &a);
+    fake_vm.irqchip = &ic;
+    static const u8 init[][2] = {{0x20, 0x11}, {0x21, 0x30}, {0x21, 0x04}, {0x21, 0x01},
+                                 {0xa0, 0x11}, {0xa1, 0x38}, {0xa1, 0x02}, {0xa1, 0x01}};
+    for (unsigned i = 0; i < sizeof(init) / sizeof(init[0]); i++) {
+        out8(init[i][0], init[i][1]);
+        CHECK_EQ_U64(nlog, 0); /* none reached the device server */
+    }
+    out8(0x21, 0xef); /* only IRQ 4 unmasked */
+    CHECK_EQ_U64(in8(0x21), 0xef);
+    CHECK_EQ_U64(nlog, 0);
+    irqchip_line(&ic, 4, VIREO_LINE_HIGH);
+    CHECK(!irqchip_extint(&ic)); /* LINT0 masked at reset */
+    fake_lapic.extint_open = true;
+    CHECK(irqchip_extint(&ic));
+    CHECK_EQ_U64(irqchip_extint_ack(&ic), 0x34);
+    CHECK(!irqchip_extint(&ic));
+    out8(0x20, 0x0b); /* OCW3: read ISR */
+    CHECK_EQ_U64(in8(0x20), 0x10);
+    out8(0x20, 0x20); /* non-specific EOI */
+    CHECK_EQ_U64(in8(0x20), 0x00);
+    /* the ELCR too; the PIT next door is the device server's */
+    out8(0x4d1, 0x0e);
+    CHECK_EQ_U64(in8(0x4d1), 0x0e);
+    CHECK_EQ_U64(nlog, 0);
+    out8(0x40, 0x12);
+    CHECK_EQ_U64(nlog, 1);
+    CHECK_EQ_U64(log_[0].port, 0x40);
+    /* a 16-bit access over 0x20/0x21 stays here whole */
+    state(MODE_PROT32);
+    s.info[0] = VIREO_PUT(VIREO_IOQ, PORT, 0x20) | VIREO_PUT(VIREO_IOQ, SIZE, 2) |
+                VIREO_PUT(VIREO_IOQ, IN, 1) | VIREO_PUT(VIREO_IOQ, ADDR_SIZE, 1);
+    io_exit(&x);
+    CHECK_EQ_U64(nlog, 0);
+    CHECK_EQ_U64(s.rax & 0xff00, 0xef00);
+    fake_vm.irqchip = 0;
+}
+
 int main(void)
 {
     fake_reset(RAM);
+    test_irqchip_ports();
     test_in_out();
     test_strings();
     test_decoded_operand();

@@ -2,8 +2,11 @@
  * after a write, its reserved-bit and canonical checks (SDM vol. 4), its
  * presence following the guest's CPUID and vendor, the local APIC's MSRs
  * reaching the APIC model (a recording fake), the TSC and TSC_ADJUST
- * moving together, the #GP of everything else (0x40000000-0x400000ff and
- * KVM's MSRs included: no provider implements any), EDX:EAX both ways,
+ * moving together, kvmclock's MSRs under the `kvm` provider (the
+ * structures in guest RAM, rewritten when the TSC moves, nothing written
+ * outside RAM or across a page), the #GP of everything else
+ * (0x40000000-0x400000ff included, and kvmclock's MSRs under the other
+ * providers), EDX:EAX both ways,
  * and the reply MTD naming exactly what changed. The host is faked
  * (fake_cpu.h): an Intel one with every feature and 46 physical bits
  * unless a test says otherwise. */
@@ -11,9 +14,12 @@
 #include "cpuid.h"
 #include "fake_cpu.h"
 #include "lapic.h"
+#include "events.h"
 #include "msr.h"
+#include "pvclock.h"
 #include "vmm_fakes.h"
 #include <string.h>
+#include <vireo/wallclock.h>
 
 static struct vireo_vcpu_state s, before;
 static struct exit_ctx x;
@@ -372,6 +378,145 @@ static void test_tsc_adjust(void)
     host(false, NULL);
 }
 
+/* ---- kvmclock ---- */
+
+#define KVMCLOCK_KHZ 2500000u
+static struct vireo_server_info fake_info = {.tsc_khz = KVMCLOCK_KHZ};
+
+static struct vireo_pvclock_vcpu_time_info time_at(u64 gpa)
+{
+    struct vireo_pvclock_vcpu_time_info t;
+    memcpy(&t, fake_vm.ram + gpa, sizeof(t));
+    return t;
+}
+
+static bool ram_zero(u64 gpa, u64 len)
+{
+    for (u64 i = 0; i < len; i++) {
+        if (fake_vm.ram[gpa + i])
+            return false;
+    }
+    return true;
+}
+
+/* The time info as it must be: TSC rate 2.5 GHz, stable, the system time
+ * the ticks since the guest's TSC 0 less TSC_ADJUST, the timestamp the
+ * guest's TSC between lo and the guest's now. */
+static void check_time(u64 gpa, u32 version, u64 lo)
+{
+    struct vireo_pvclock_vcpu_time_info t = time_at(gpa);
+    u64 hi = events_host_tsc() + s.tsc_offset;
+    u32 mul;
+    s8 shift;
+    pvclock_scale(KVMCLOCK_KHZ, &mul, &shift);
+    CHECK_EQ_U64(t.version, version);
+    CHECK(t.tsc_timestamp >= lo && t.tsc_timestamp <= hi);
+    CHECK_EQ_U64(t.system_time, pvclock_ns(t.tsc_timestamp - m.tsc_adjust, mul, shift));
+    CHECK_EQ_U64(t.tsc_to_system_mul, mul);
+    CHECK_EQ_U64((u64)(s64)t.tsc_shift, (u64)(s64)shift);
+    CHECK_EQ_U64(t.flags, PVCLOCK_TSC_STABLE_BIT);
+    CHECK(t.pad0 == 0 && t.pad[0] == 0 && t.pad[1] == 0);
+}
+
+static void test_kvmclock(void)
+{
+    fake_cpu_intel(46);
+    fake_cpu_configure(VIREO_PARAVIRT_KVM, NULL, 0);
+    state(MODE_LONG64);
+    msr_init(&m);
+    memset(fake_vm.ram, 0, fake_vm.ram_size);
+    s.tsc_offset = -events_host_tsc(); /* the VM starts: guest TSC 0 */
+    const u64 T = 0x3000, W = 0x3044;
+    static const u32 all[] = {MSR_KVM_WALL_CLOCK, MSR_KVM_SYSTEM_TIME, MSR_KVM_WALL_CLOCK_NEW,
+                              MSR_KVM_SYSTEM_TIME_NEW};
+    for (unsigned i = 0; i < 4; i++)
+        CHECK_EQ_U64(rdmsr(all[i]), 0);
+
+    /* System time: enabled, the structure filled; written only by
+     * WRMSR, never by RDMSR; the old index is the same MSR. */
+    u64 lo = events_host_tsc() + s.tsc_offset;
+    check_rw(MSR_KVM_SYSTEM_TIME_NEW, T | 1, 0);
+    check_time(T, 2, lo);
+    CHECK(time_at(T).system_time < 1000000000ull); /* the VM started just now */
+    CHECK_EQ_U64(rdmsr(MSR_KVM_SYSTEM_TIME), T | 1);
+    CHECK_EQ_U64(time_at(T).version, 2);
+    lo = events_host_tsc() + s.tsc_offset;
+    check_rw(MSR_KVM_SYSTEM_TIME, T | 1, 0);
+    check_time(T, 4, lo);
+    CHECK_EQ_U64(rdmsr(MSR_KVM_SYSTEM_TIME_NEW), T | 1);
+    CHECK(ram_zero(T + 32, 0x100) && ram_zero(0, T));
+
+    /* A TSC write moves the timestamp, not the clock: the system time
+     * goes on from where it was (the rewrite's time apart). */
+    struct vireo_pvclock_vcpu_time_info a = time_at(T);
+    lo = events_host_tsc() + s.tsc_offset + (1ull << 40);
+    wrmsr(MSR_TSC, lo);
+    CHECK_WR(VIREO_MTD(TSC));
+    check_time(T, 6, lo);
+    struct vireo_pvclock_vcpu_time_info b = time_at(T);
+    CHECK(b.tsc_timestamp - a.tsc_timestamp >= (1ull << 40));
+    CHECK(b.system_time >= a.system_time && b.system_time - a.system_time < 1000000000ull);
+    /* So does TSC_ADJUST. */
+    lo = events_host_tsc() + s.tsc_offset - (1ull << 40);
+    wrmsr(MSR_TSC_ADJUST, 0);
+    CHECK_WR(VIREO_MTD(TSC));
+    check_time(T, 8, lo);
+    a = b;
+    b = time_at(T);
+    CHECK(b.system_time >= a.system_time && b.system_time - a.system_time < 1000000000ull);
+
+    /* Disabled: kept, nothing written, a TSC write neither. */
+    check_rw(MSR_KVM_SYSTEM_TIME_NEW, T, 0);
+    CHECK(memcmp(&b, fake_vm.ram + T, sizeof(b)) == 0);
+    wrmsr(MSR_TSC, 5);
+    CHECK_WR(VIREO_MTD(TSC));
+    CHECK(memcmp(&b, fake_vm.ram + T, sizeof(b)) == 0);
+
+    /* Across a page, outside RAM, or wrapping: the write succeeds and
+     * keeps the value, guest memory stays as it was. */
+    static const u64 bad[] = {0x3fe3,  0x3ff1,         0xffe3,  0xfff1,
+                              0x10001, 1ull << 40 | 1, ~0xeull, ~0ull};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        check_rw(MSR_KVM_SYSTEM_TIME_NEW, bad[i], 0);
+        wrmsr(MSR_TSC, 1000);
+        CHECK_WR(VIREO_MTD(TSC));
+    }
+    CHECK(ram_zero(0x3f00, 0x200) && ram_zero(0xff00, 0x100));
+    /* The last 32 bytes of RAM and of a page are fine. */
+    lo = events_host_tsc() + s.tsc_offset;
+    check_rw(MSR_KVM_SYSTEM_TIME_NEW, 0xffe0 | 1, 0);
+    check_time(0xffe0, 2, lo);
+    check_rw(MSR_KVM_SYSTEM_TIME_NEW, 0x3fe0 | 1, 0);
+    check_time(0x3fe0, 2, lo);
+    CHECK(ram_zero(0x4000, 0x100));
+
+    /* The wall clock: the RTC's epoch at system time 0, version even. */
+    check_rw(MSR_KVM_WALL_CLOCK_NEW, W, 0);
+    struct vireo_pvclock_wall_clock w;
+    memcpy(&w, fake_vm.ram + W, sizeof(w));
+    CHECK_EQ_U64(w.version, 2);
+    CHECK_EQ_U64(w.sec, VIREO_WALL_EPOCH_S);
+    CHECK_EQ_U64(w.nsec, 0);
+    CHECK_EQ_U64(rdmsr(MSR_KVM_WALL_CLOCK), W);
+    check_rw(MSR_KVM_WALL_CLOCK, W, 0);
+    memcpy(&w, fake_vm.ram + W, sizeof(w));
+    CHECK(w.version == 4 && w.sec == VIREO_WALL_EPOCH_S && w.nsec == 0);
+    CHECK(ram_zero(W + 12, 0x40) && ram_zero(W - 4, 4));
+    /* Only by its MSR: not by a TSC write. */
+    wrmsr(MSR_TSC, 1);
+    memcpy(&w, fake_vm.ram + W, sizeof(w));
+    CHECK_EQ_U64(w.version, 4);
+    /* 12 bytes across a page, outside RAM: nothing. */
+    check_rw(MSR_KVM_WALL_CLOCK_NEW, 0x4ff8, 0);
+    check_rw(MSR_KVM_WALL_CLOCK_NEW, 0x10000, 0);
+    check_rw(MSR_KVM_WALL_CLOCK_NEW, ~3ull, 0);
+    CHECK(ram_zero(0x4f00, 0x200));
+    check_rw(MSR_KVM_WALL_CLOCK_NEW, 0x4ff4, 0);
+    CHECK(!ram_zero(0x4ff4, 12) && ram_zero(0x5000, 0x10));
+    memset(fake_vm.ram, 0, fake_vm.ram_size);
+    host(false, NULL);
+}
+
 static void test_identification(void)
 {
     /* Intel: PLATFORM_ID 0 and FEATURE_CONTROL locked with VMX off, both
@@ -539,7 +684,17 @@ static void test_unknown(void)
             CHECK_EQ_U64(rdmsr(msr), ~0ull);
             check_gp(msr, 0);
         }
-        check_gp(0x4b564d00, 1);
+        /* kvmclock's are KVM's alone (test_kvmclock); the rest of KVM's
+         * range nobody's. */
+        if (providers[p] != VIREO_PARAVIRT_KVM) {
+            static const u32 kvmclock[] = {0x11, 0x12, 0x4b564d00, 0x4b564d01};
+            for (unsigned i = 0; i < 4; i++) {
+                CHECK_EQ_U64(rdmsr(kvmclock[i]), ~0ull);
+                check_gp(kvmclock[i], 1);
+            }
+        }
+        check_gp(0x4b564d02, 1);
+        check_gp(0x4b564dff, 1);
     }
     host(false, NULL);
     check_gp(0x3fffffff, 0);
@@ -595,6 +750,7 @@ static void test_finish(void)
 int main(void)
 {
     fake_reset(1u << 16);
+    fake_vm.info = &fake_info;
     fake_lapic_reset();
     host(false, NULL);
     msr_init(&m);
@@ -604,6 +760,7 @@ int main(void)
     test_vmm_held();
     test_tsc();
     test_tsc_adjust();
+    test_kvmclock();
     test_identification();
     test_lapic();
     test_unknown();
