@@ -36,7 +36,8 @@
  *     frames as guest-physical [0, ram_size);
  *   - the RAM's memory capability at VIREO_SERVER_SEL_VM_RAM (RWX and
  *     DELEGATE): the VMM maps it into the VM PD itself, except the legacy
- *     hole [hole_start, hole_end) (left unmapped: accesses exit), and may
+ *     hole [hole_start, hole_end) (the VGA window 0xa0000-0xbffff, left
+ *     unmapped: accesses exit), and may
  *     unmap and map parts again (servers/vmm/ram_map.h);
  *   - a copy of the guest kernel and each module read-only from
  *     VIREO_SERVER_GUEST_FILES_ADDR, page-aligned, in that order;

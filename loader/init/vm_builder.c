@@ -11,10 +11,14 @@
 
 #define PAGE VIREO_PAGE_SIZE
 
-/* The legacy hole below 1 MiB (VGA, option ROMs, BIOS) is not RAM on a
- * PC: left unmapped in the guest, so accesses there exit as MMIO. */
+/* The VGA window below 1 MiB is not RAM on a PC: left unmapped in the
+ * guest, so accesses there exit as MMIO. The option-ROM and BIOS area
+ * above it (0xc0000-0xfffff) is RAM, zero-filled: the shadow RAM a BIOS
+ * leaves there, so an OS scanning it 16 bytes at a time for ROM, MP,
+ * $PIR and SMBIOS signatures (Linux does, a few thousand reads) finds
+ * none without an exit per read. */
 #define HOLE_START 0xa0000ull
-#define HOLE_END   0x100000ull
+#define HOLE_END   0xc0000ull
 
 static u64 pages_of(u64 bytes)
 {

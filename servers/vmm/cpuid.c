@@ -255,8 +255,11 @@ static struct cpuid_result xsave_leaf(u32 subleaf, u64 xcr0)
         r.ebx = xstate_size((xcr0 & mask) | XCR0_X87);
         r.ecx = xstate_size(mask);
     } else if (subleaf == 1) {
-        /* XSAVES (and IA32_XSS) is not offered: EBX, ECX, EDX 0. */
+        /* EBX: the compacted size for XCR0 | IA32_XSS, what XSAVEC writes
+         * (Linux sizes its buffers by it when XSAVEC is offered); XSAVES
+         * and IA32_XSS are not offered: XSS is 0, ECX and EDX 0. */
         r.eax = flags(0xd, 1).eax;
+        r.ebx = xstate_compacted_size((xcr0 & mask) | XCR0_X87);
     } else if (subleaf < 63 && ((mask >> subleaf) & 1)) {
         r = host_leaf(0xd, subleaf);
     }

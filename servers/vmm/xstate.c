@@ -39,6 +39,22 @@ u32 xstate_size(u64 xcr0)
     return size;
 }
 
+u32 xstate_compacted_size(u64 xcr0)
+{
+    /* The legacy region and the header, then each extended component in
+     * turn, on a 64-byte boundary where leaf 0xd's ECX bit 1 asks. */
+    u32 size = XSAVE_HEADER + XSAVE_HEADER_BYTES;
+    for (u32 i = 2; i < 64; i++) {
+        if (!(xcr0 & (1ull << i)))
+            continue;
+        struct cpuid_regs c = cpuid(0xd, i);
+        if (c.ecx & 2u)
+            size = (size + 63u) & ~63u;
+        size += c.eax;
+    }
+    return size;
+}
+
 bool xstate_xcr0_valid(u64 xcr0, u64 offered)
 {
     /* SDM vol. 2 XSETBV, vol. 1 13.3 */

@@ -15,6 +15,8 @@
 u64 xstate_guest_xcr0_mask(void);
 /* Bytes of the XSAVE area for the components in xcr0 (CPUID 0xd.0 EBX). */
 u32 xstate_size(u64 xcr0);
+/* The same in the compacted format (XSAVEC, XSAVES): CPUID.(0xd,1).EBX. */
+u32 xstate_compacted_size(u64 xcr0);
 
 /* Whether XSETBV may load xcr0 into XCR0 when the guest is offered the
  * bits of `offered`: x87 set, nothing outside `offered`, AVX only with SSE. */

@@ -119,6 +119,22 @@ static void topology(void)
     }
 }
 
+/* Leaf 0xd.1 EBX for XCR0 = x (XSS 0): the compacted format's size, each
+ * component after the last, 64-byte aligned where its ECX bit 1 says. */
+static uint32_t xsave_compacted_size(uint64_t x)
+{
+    uint32_t size = 576;
+    for (unsigned i = 2; i < 63; i++) {
+        if (!((x >> i) & 1))
+            continue;
+        struct cpuid_regs c = cpuid(0xd, i);
+        if (c.ecx & 2)
+            size = (size + 63) & ~63u;
+        size += c.eax;
+    }
+    return size;
+}
+
 /* Leaf 0xd.0 EBX for XCR0 = x: the end of the last component in it. */
 static uint32_t xsave_size(uint64_t x)
 {
@@ -183,6 +199,14 @@ static void xsave(void)
         verdict(xgetbv0() == sets[i] && ebx == xsave_size(sets[i]),
                 "CPUID 0xd: EBX is the size for the XCR0 just set", RT_PLATFORM_QEMU_TCG | TRAPPED,
                 "XCR0 %#lx: EBX %u, want %u", xgetbv0(), ebx, xsave_size(sets[i]));
+        /* with XSAVEC, 0xd.1 EBX is what it writes (Linux sizes its
+         * buffers by it) */
+        struct cpuid_regs d1 = cpuid(0xd, 1);
+        if (under_vireo() && (d1.eax & 2))
+            verdict(d1.ebx == xsave_compacted_size(sets[i]),
+                    "under Vireo: CPUID 0xd.1 EBX is the compacted size for the XCR0 just set",
+                    NOWHERE, "XCR0 %#lx: EBX %u, want %u", xgetbv0(), d1.ebx,
+                    xsave_compacted_size(sets[i]));
     }
     /* Invalid values: x87 clear, AVX without SSE, a bit not offered. */
     const uint64_t bad[] = {2, 5, 1ull << 63, mask | (1ull << 62)};
@@ -276,7 +300,7 @@ static void policy(void)
         {1, 0, {~0u, ~0u, (1u << 27) | (1u << 31), 0}}, /* EAX, EBX: not flags */
         {6, 0, {0, 0, 0, 0}},
         {7, 0, {0, 0, 0, 0}},
-        {0xd, 1, {0, 0, 0, 0}},
+        {0xd, 1, {0, ~0u, 0, 0}}, /* EBX: a size */
         {0x80000001u, 0, {~0u, ~0u, 0, cpu_amd() ? 0x0183f3ffu : 0}},
         {0x80000007u, 0, {0, 0, 0, 0}},
         {0x80000008u, 0, {~0u, 0, 0, 0}},

@@ -378,6 +378,8 @@ static bool vireo_emulates(uint32_t msr)
         MSR_GS_BASE,
         MSR_KERNEL_GS_BASE,
         MSR_TSC_AUX,
+        MSR_AMD_SYSCFG,      /* AMD only: 0 */
+        MSR_AMD_INT_PENDING, /* AMD only: 0 */
     };
     for (unsigned i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
         if (known[i] == msr)

@@ -148,6 +148,11 @@ u32 xstate_size(u64 xcr0)
     return 512 + 64 + ((xcr0 & XCR0_AVX) ? 256 : 0); /* legacy area, header, YMM_Hi128 */
 }
 
+u32 xstate_compacted_size(u64 xcr0)
+{
+    return xstate_size(xcr0); /* the same for x87, SSE and AVX (no alignment) */
+}
+
 /* ---- lapic.h ---- */
 
 struct fake_lapic_log fake_lapic;

@@ -200,8 +200,12 @@ static void test_xsave(void)
     CHECK_REGS(cpuid_answer(0xd, 0, &d), 7, 832, 832, 0);
     d.xcr0 = 0x2ff; /* what the host has beyond the mask does not count */
     CHECK_REGS(cpuid_answer(0xd, 0, &d), 7, 832, 832, 0);
-    /* 0xd.1: XSAVEOPT, XSAVEC, XGETBV1; no XSAVES, no XSS. */
-    CHECK_REGS(q(0xd, 1), 7, 0, 0, 0);
+    /* 0xd.1: XSAVEOPT, XSAVEC, XGETBV1; no XSAVES, no XSS; EBX the
+     * compacted size for XCR0 (what Linux sizes its buffers by). */
+    d = reset;
+    CHECK_REGS(cpuid_answer(0xd, 1, &d), 7, 576, 0, 0);
+    d.xcr0 = 7;
+    CHECK_REGS(cpuid_answer(0xd, 1, &d), 7, 832, 0, 0);
     /* 0xd.2: the host's AVX layout; components not offered: 0. */
     CHECK_REGS(q(0xd, 2), 256, 576, 0, 0);
     static const u32 absent[] = {3, 4, 5, 9, 17, 62, 63, 64, 0xffffffffu};

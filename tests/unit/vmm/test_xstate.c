@@ -166,6 +166,11 @@ static void test_host(void)
     CHECK_EQ_U64(xstate_size(XCR0_X87 | XCR0_SSE), XSAVE_HEADER + XSAVE_HEADER_BYTES);
     if (mask & XCR0_AVX)
         CHECK_EQ_U64(xstate_size(mask), XSAVE_AVX + XSAVE_AVX_BYTES);
+    /* The compacted format: no gap before AVX (offset 576, no alignment). */
+    CHECK_EQ_U64(xstate_compacted_size(XCR0_X87 | XCR0_SSE), XSAVE_HEADER + XSAVE_HEADER_BYTES);
+    if (mask & XCR0_AVX)
+        CHECK_EQ_U64(xstate_compacted_size(mask),
+                     XSAVE_HEADER + XSAVE_HEADER_BYTES + XSAVE_AVX_BYTES);
     /* CPUID 0xd.0 EBX: the size for the XCR0 this process runs with. */
     CHECK_EQ_U64(xstate_size(xgetbv(0)), d.ebx);
 }
