@@ -1,5 +1,6 @@
 /* The VM's interrupt controllers (irqchip.h). */
 #include "irqchip.h"
+#include "mptable.h"
 #include <vireo/devproto.h>
 
 /* An IOAPIC message to the one local APIC (SDM 11.6.2: fixed and
@@ -35,7 +36,7 @@ void irqchip_init(struct irqchip *ic, struct lapic *lapic)
     ic->line_updates = ic->extint_delivered = ic->ioapic_delivered = 0;
     pic_init(&ic->pic, 0, 0); /* INTR is read with pic_intr() */
     ic->ioapic_sink = (struct ioapic_sink){.deliver = deliver, .ctx = ic};
-    ioapic_init(&ic->ioapic, 0, &ic->ioapic_sink);
+    ioapic_init(&ic->ioapic, MPTABLE_IOAPIC_ID, &ic->ioapic_sink);
     port_bus_init(&ic->ports);
     const struct port_range ranges[] = {
         pic_master_port_range(&ic->pic),

@@ -20,6 +20,7 @@
 #include "fuzz.h"
 #include "linux_header.h"
 #include "mb1_boot.h"
+#include "mptable.h"
 #include "ram_map.h"
 #include "vm.h"
 
@@ -150,6 +151,11 @@ static void load_guest(void)
         };
         if (!linux_load(&req, &mem, &vcpu.linux_boot, why, sizeof(why)))
             user_fatal("%s: cannot boot %s: %s\n", c->name, c->kernel.name, why);
+        /* How it finds its APICs without ACPI (mptable.h). */
+        u8 *mp = vm_ram(&vm, MPTABLE_ADDR, MPTABLE_MAX_BYTES);
+        struct cpuid_result id = cpuid_guest(1, 0);
+        if (!mp || !mptable_build(mp, MPTABLE_ADDR, 1, MPTABLE_IOAPIC_ID, id.eax, id.edx))
+            user_fatal("%s: no room for the MP table at %#x\n", c->name, MPTABLE_ADDR);
         return;
     }
     struct mb1_module mods[VIREO_VM_MAX_MODULES];
