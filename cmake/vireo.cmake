@@ -56,7 +56,7 @@ target_compile_definitions(vireo_flags_user INTERFACE VIREO_USER=1)
 
 # The shared runtime (lib/), compiled once per kind.
 set(VIREO_LIB_SOURCES ${PROJECT_SOURCE_DIR}/lib/string.c ${PROJECT_SOURCE_DIR}/lib/format.c
-    ${PROJECT_SOURCE_DIR}/lib/elf64.c ${PROJECT_SOURCE_DIR}/lib/vcpu_state.c)
+    ${PROJECT_SOURCE_DIR}/lib/elf64.c ${PROJECT_SOURCE_DIR}/lib/vcpu_state.c ${PROJECT_SOURCE_DIR}/lib/date.c)
 set(VIREO_LIB_RING0_SOURCES ${PROJECT_SOURCE_DIR}/lib/uart.c ${PROJECT_SOURCE_DIR}/lib/ring0_stop.c)
 add_library(vireo_lib_kernel STATIC ${VIREO_LIB_SOURCES} ${VIREO_LIB_RING0_SOURCES})
 add_library(vireo_lib_loader STATIC ${VIREO_LIB_SOURCES} ${VIREO_LIB_RING0_SOURCES})

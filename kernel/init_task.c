@@ -14,6 +14,7 @@
 #include "syscall.h"
 #include "x86/apic.h"
 #include "x86/ec_context.h"
+#include "x86/rtc.h"
 #include <string.h>
 #include <vireo/elf64.h>
 #include <vireo/init_info.h>
@@ -177,6 +178,8 @@ void init_task_start(const struct vireo_boot_info *boot, enum vireo_virt_kind vi
     info->cpu_count = 1;
     info->virt = virt;
     info->tsc_khz = (u32)tsc_khz();
+    info->epoch_s = rtc_epoch_s();
+    info->epoch_tsc = rtc_epoch_tsc();
     map_module(pml4, VIREO_INIT_DTB_ADDR, boot->dtb_phys, boot->dtb_size);
     map_modules(pml4, boot, info);
 

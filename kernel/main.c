@@ -1,7 +1,7 @@
 /* Kernel bring-up on the boot CPU, in dependency order: console, the
  * hand-over, descriptor tables, memory and the kernel's own page tables,
  * CPU features, the kernel-object pool and init's memory, the local APIC
- * timer, virtualization, syscalls, and finally the first user task. */
+ * timer, the host's date (CMOS RTC), virtualization, syscalls, and finally the first user task. */
 #include "boot.h"
 #include "init_task.h"
 #include "kernel_memory.h"
@@ -14,6 +14,7 @@
 #include "x86/kernel_map.h"
 #include "x86/percpu.h"
 #include "x86/pic.h"
+#include "x86/rtc.h"
 #include "x86/virt_probe.h"
 
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
@@ -43,6 +44,7 @@ void kernel_main(u64 boot_info_phys)
 
     pic_disable();
     apic_init_bsp();
+    rtc_init_bsp(); /* the host's date, timed by the TSC */
 
     enum vireo_virt_kind virt = virt_probe_and_report();
     vcpu_boot_init(virt);

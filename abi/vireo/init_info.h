@@ -49,10 +49,19 @@ struct vireo_init_info {
     u32 module_count; /* entries of modules[] in use */
     u32 tsc_khz;      /* the TSC's rate as the kernel measured it; 0: unknown */
     struct vireo_init_module modules[VIREO_INIT_MAX_MODULES];
+    /* The host's date and time as the kernel read its CMOS RTC at boot
+     * (UTC, to the second): epoch_s seconds since 1970-01-01 00:00:00
+     * UTC, 0 if unknown (no readable RTC, or a date outside 2000..2099);
+     * epoch_tsc the TSC at that read. The time now is epoch_s plus the
+     * TSC ticks since epoch_tsc at tsc_khz (lib/include/vireo/date.h,
+     * date_at_tsc). */
+    u64 epoch_s;
+    u64 epoch_tsc;
 };
 VIREO_ABI_OFFSET(struct vireo_init_info, module_count, 40);
 VIREO_ABI_OFFSET(struct vireo_init_info, modules, 48);
-VIREO_ABI_SIZE(struct vireo_init_info, 48 + 64 * VIREO_INIT_MAX_MODULES);
+VIREO_ABI_OFFSET(struct vireo_init_info, epoch_s, 48 + 64 * VIREO_INIT_MAX_MODULES);
+VIREO_ABI_SIZE(struct vireo_init_info, 48 + 64 * VIREO_INIT_MAX_MODULES + 16);
 _Static_assert(sizeof(struct vireo_init_info) <= 4096, "the info fits its page");
 
 enum vireo_virt_kind {

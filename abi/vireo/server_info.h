@@ -150,6 +150,10 @@ struct vireo_server_info {
     u32 reserved1;
     u64 console_sel; /* VIREO_SERVER_SEL_NONE without console-input */
     struct vireo_vm_info vm;
+    /* The host's date at boot, as init_info has it (abi/vireo/init_info.h):
+     * seconds since 1970 UTC (0: unknown) and the TSC at that moment. */
+    u64 epoch_s;
+    u64 epoch_tsc;
 };
 VIREO_ABI_OFFSET(struct vireo_server_info, name, 0x10);
 VIREO_ABI_OFFSET(struct vireo_server_info, id, 0x30);
@@ -160,7 +164,10 @@ VIREO_ABI_OFFSET(struct vireo_server_info, shared_sel, 0x80);
 VIREO_ABI_OFFSET(struct vireo_server_info, call_count, 0x90);
 VIREO_ABI_OFFSET(struct vireo_server_info, calls, 0x98);
 VIREO_ABI_OFFSET(struct vireo_server_info, has_vm, 0x98 + 48 * (16 + 8));
-VIREO_ABI_SIZE(struct vireo_server_info, 0x98 + 48 * (16 + 8) + 16 + sizeof(struct vireo_vm_info));
+VIREO_ABI_OFFSET(struct vireo_server_info, epoch_s,
+                 0x98 + 48 * (16 + 8) + 16 + sizeof(struct vireo_vm_info));
+VIREO_ABI_SIZE(struct vireo_server_info,
+               0x98 + 48 * (16 + 8) + 16 + sizeof(struct vireo_vm_info) + 16);
 _Static_assert(sizeof(struct vireo_server_info) <= 4096, "the info fits its page");
 _Static_assert(VIREO_SERVER_SEL_CALL0 + VIREO_SERVER_MAX_CALLS <= VIREO_SERVER_SEL_PEER0,
                "call portals and peer PDs do not share selectors");

@@ -132,6 +132,8 @@ static void fill_info(struct init_ctx *c, const struct server_rt *r, struct vire
         .restarts = r->rec.restarts,
         .max_restarts = d->max_restarts,
         .tsc_khz = c->info->tsc_khz,
+        .epoch_s = c->info->epoch_s,
+        .epoch_tsc = c->info->epoch_tsc,
         .arg = d->arg,
         .utcb_addr = VIREO_SERVER_UTCB_ADDR,
         .stack_top = VIREO_SERVER_STACK_TOP,

@@ -1,8 +1,8 @@
 /* The device server's machine (board.h). */
 #include "board.h"
 
-int board_init(struct board *b, u16 cpus, u64 ram_bytes, u64 rtc_epoch_s, cmos_rtc_clock_fn clock,
-               void *clock_ctx, uart_tx_fn com1_tx, void *tx_ctx)
+int board_init(struct board *b, u16 cpus, u64 ram_bytes, u64 rtc_epoch_s, u32 rtc_epoch_ns,
+               cmos_rtc_clock_fn clock, void *clock_ctx, uart_tx_fn com1_tx, void *tx_ctx)
 {
     port_bus_init(&b->bus);
     mmio_bus_init(&b->mmio);
@@ -14,6 +14,7 @@ int board_init(struct board *b, u16 cpus, u64 ram_bytes, u64 rtc_epoch_s, cmos_r
 
     u64 low = ram_bytes < BOARD_LOW_RAM_MAX ? ram_bytes : BOARD_LOW_RAM_MAX;
     const struct cmos_rtc_config rtc = {.epoch_s = rtc_epoch_s,
+                                        .epoch_ns = rtc_epoch_ns,
                                         .ram_below_4g = low,
                                         .ram_above_4g = ram_bytes - low,
                                         .clock = clock,

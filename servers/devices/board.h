@@ -85,11 +85,12 @@ struct board_refusal {
 };
 
 /* Builds the machine; com1_tx receives the guest's UART output bytes. The
- * RTC reads rtc_epoch_s (seconds since 1970, UTC) now; the RTC and the
- * PIT run from clock (nanoseconds, never going back). 0, or -1 if a range
- * did not fit the bus (a bug in this table). */
-int board_init(struct board *b, u16 cpus, u64 ram_bytes, u64 rtc_epoch_s, cmos_rtc_clock_fn clock,
-               void *clock_ctx, uart_tx_fn com1_tx, void *tx_ctx);
+ * RTC reads rtc_epoch_s (seconds since 1970, UTC) and rtc_epoch_ns
+ * (< 10^9) past it now; the RTC and the PIT run from clock (nanoseconds,
+ * never going back). 0, or -1 if a range did not fit the bus (a bug in
+ * this table). */
+int board_init(struct board *b, u16 cpus, u64 ram_bytes, u64 rtc_epoch_s, u32 rtc_epoch_ns,
+               cmos_rtc_clock_fn clock, void *clock_ctx, uart_tx_fn com1_tx, void *tx_ctx);
 
 /* Adds QEMU's pc-testdev to a board board_init() built. 0, or -1 if one
  * of its ranges did not fit (a bug in the board's tables): *why says which

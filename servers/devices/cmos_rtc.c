@@ -293,7 +293,9 @@ void cmos_rtc_init(struct cmos_rtc *r, const struct cmos_rtc_config *cfg,
     r->ram[CMOS_REG_B] = CMOS_B_DEFAULT;
     pc_contents(r, cfg->ram_below_4g, cfg->ram_above_4g);
     cmos_rtc_time_from_epoch(cfg->epoch_s, &r->time);
-    restart_divider(r, now(r), 0);
+    /* the divider part-way through the second: the first update sooner */
+    u64 ns = cfg->epoch_ns < NS_PER_S ? cfg->epoch_ns : NS_PER_S - 1;
+    restart_divider(r, now(r), ns * CMOS_RTC_HZ / NS_PER_S);
     dev_line_init(&r->irq, sink, line);
 }
 

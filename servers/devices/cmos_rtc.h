@@ -113,6 +113,7 @@ typedef u64 (*cmos_rtc_clock_fn)(void *ctx);
 
 struct cmos_rtc_config {
     u64 epoch_s;      /* the date and time at init: seconds since 1970-01-01 00:00:00 UTC */
+    u32 epoch_ns;     /* and nanoseconds past epoch_s (< 10^9; more counts as 10^9 - 1) */
     u64 ram_below_4g; /* bytes of RAM from 0 up to the MMIO hole below 4 GiB */
     u64 ram_above_4g; /* bytes of RAM from 4 GiB up */
     cmos_rtc_clock_fn clock;
@@ -141,8 +142,9 @@ struct cmos_rtc {
 };
 
 /* Reset state (A 0x26, B 0x02, C 0, D 0x80), the PC's NVRAM contents for
- * cfg's RAM sizes, the time cfg->epoch_s (at most CMOS_RTC_MAX_S) at the
- * clock's present; the first update comes one second later. */
+ * cfg's RAM sizes, the time cfg->epoch_s (at most CMOS_RTC_MAX_S) and
+ * cfg->epoch_ns at the clock's present; the first update comes when that
+ * second ends (one second later with epoch_ns 0). */
 void cmos_rtc_init(struct cmos_rtc *r, const struct cmos_rtc_config *cfg,
                    const struct dev_sink *sink, u16 line);
 

@@ -17,8 +17,10 @@
  *               the host terminal as it is (uart_console.h, raw mode): an
  *               interactive guest console
  *
- * The RTC starts at DEVICES_RTC_EPOCH_S on every start of the server:
- * Vireo has no wall-clock source yet.
+ * The RTC starts at the host's date and time now (server_info's epoch_s,
+ * the kernel's reading of the host's RTC at boot, moved on by the TSC
+ * since), or at DEVICES_RTC_EPOCH_S where the host's is unknown
+ * (epoch_s 0). The VMM's kvmclock wall clock comes from the same reading.
  */
 #ifndef VIREO_DEVICES_ARG_H
 #define VIREO_DEVICES_ARG_H
@@ -38,7 +40,7 @@ VIREO_LAYOUT(DEVICES_ARG, DEVICES_ARG_LAYOUT);
 #define DEVICES_DEFAULT_CPUS    1u
 #define DEVICES_DEFAULT_RAM_MIB 128u
 #define DEVICES_DEFAULT_TSC_KHZ 1000000u           /* 1 GHz: a guess, see TSC_KHZ */
-#define DEVICES_RTC_EPOCH_S     VIREO_WALL_EPOCH_S /* kvmclock's wall clock agrees */
+#define DEVICES_RTC_EPOCH_S     VIREO_WALL_EPOCH_S /* without a host date; kvmclock's agrees */
 
 static inline u16 devices_arg_cpus(u64 arg)
 {

@@ -4,6 +4,7 @@
  * forwards from its guest, answered by the models on board.h's port bus.
  * `arg` is devices_arg.h's layout; docs/DEVICES.md describes the whole.
  */
+#include <vireo/date.h>
 #include <vireo/server.h>
 #include <vireo/user.h>
 #include <string.h>
@@ -23,14 +24,33 @@ struct devices {
     u64 tsc_khz; /* the devices' time base: the kernel's measure, or devices_arg.h TSC_KHZ */
 };
 
-/* The devices' clock: the TSC in nanoseconds (rdtsc works in ring 3). */
+/* rdtsc works in ring 3. */
+static u64 rdtsc_now(void)
+{
+    u32 lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (u64)hi << 32 | lo;
+}
+
+/* The devices' clock: the TSC in nanoseconds. */
 static u64 tsc_ns(void *ctx)
 {
     const struct devices *s = ctx;
-    u32 lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    u64 tsc = (u64)hi << 32 | lo;
+    u64 tsc = rdtsc_now();
     return tsc / s->tsc_khz * 1000000u + tsc % s->tsc_khz * 1000000u / s->tsc_khz;
+}
+
+/* The RTC's date at start: the host's now (the kernel's reading of its
+ * RTC, moved on by the TSC at the kernel's rate, as the VMM's kvmclock
+ * wall clock has it), else the fixed DEVICES_RTC_EPOCH_S. */
+static bool rtc_start(const struct vireo_server_info *info, u64 *epoch_s, u32 *epoch_ns)
+{
+    *epoch_ns = 0;
+    *epoch_s = DEVICES_RTC_EPOCH_S;
+    if (!info->epoch_s)
+        return false;
+    *epoch_s = date_at_tsc(info->epoch_s, info->epoch_tsc, rdtsc_now(), info->tsc_khz, epoch_ns);
+    return true;
 }
 
 /* The TSC value at nanosecond ns of that clock, rounded up (the VMM polls
@@ -129,7 +149,10 @@ int main(void)
     uart_console_init(&s.com1_out);
     if (VIREO_GET(DEVICES_ARG, RAW_CONSOLE, info->arg) && s.console != VIREO_SERVER_SEL_NONE)
         uart_console_raw(&s.com1_out, s.console);
-    if (board_init(&s.board, cpus, ram, DEVICES_RTC_EPOCH_S, tsc_ns, &s, uart_console_tx,
+    u64 epoch_s;
+    u32 epoch_ns;
+    bool host_date = rtc_start(info, &epoch_s, &epoch_ns);
+    if (board_init(&s.board, cpus, ram, epoch_s, epoch_ns, tsc_ns, &s, uart_console_tx,
                    &s.com1_out) != 0)
         user_fatal("the port map does not fit the bus\n");
     struct board_refusal why;
@@ -141,10 +164,11 @@ int main(void)
            info->id, BOARD_COM1_PORT, BOARD_COM1_LINE, DEBUG_EXIT_PORT, FW_CFG_PORT_SEL, cpus,
            (unsigned long long)(ram >> 20));
     printf("pit at %#x (line %u), rtc at %#x (line %u), pci host bridge %04x:%04x at %#x; "
-           "clock: TSC at %llu kHz%s\n",
+           "clock: TSC at %llu kHz%s, date %s\n",
            BOARD_PIT_PORT, BOARD_PIT_LINE, BOARD_RTC_PORT, BOARD_RTC_LINE, BOARD_HOST_BRIDGE_VENDOR,
            BOARD_HOST_BRIDGE_DEVICE, BOARD_PCI_PORT, (unsigned long long)s.tsc_khz,
-           VIREO_GET(DEVICES_ARG, TSC_KHZ, info->arg) || info->tsc_khz ? "" : " (assumed)");
+           VIREO_GET(DEVICES_ARG, TSC_KHZ, info->arg) || info->tsc_khz ? "" : " (assumed)",
+           host_date ? "from the host" : "fixed (2025-01-01): the host's is unknown");
     if (s.board.has_pc_testdev)
         printf("pc-testdev: scratch at %#x and %#x, flush-page at %#x, irq lines at %#x..%#x, "
                "memory at %#llx (%u KiB)\n",

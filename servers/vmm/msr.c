@@ -539,16 +539,32 @@ static bool kvm_wall_clock_read(struct msr_ctx *c, u32 msr, u64 *v)
     return true;
 }
 
-/* The time of day at system time 0: the VM starts at the epoch its RTC
- * starts at (abi/vireo/wallclock.h). */
+/* The host TSC at the guest's system time 0 (ticks_since_start 0): the
+ * guest's TSC less its adjustments is the host's plus tsc_offset less
+ * tsc_adjust, 0 at host TSC tsc_adjust - tsc_offset (-tsc_offset as the
+ * STARTUP exit set it, until the guest moves its TSC). */
+static u64 start_host_tsc(const struct msr_ctx *c)
+{
+    return c->m->tsc_adjust - c->s->tsc_offset;
+}
+
+/* The time of day at system time 0 (abi/vireo/wallclock.h): the host's
+ * date at the kernel's reading of its RTC moved on by the host TSC to the
+ * VM's start, as the device server's RTC has it; VIREO_WALL_EPOCH_S where
+ * the host's date is unknown. */
 _Static_assert(VIREO_WALL_EPOCH_S <= 0xffffffffu, "the wall clock's seconds are 32 bits");
 static bool kvm_wall_clock_write(struct msr_ctx *c, u32 msr, u64 v)
 {
     (void)msr;
     c->m->kvm_wall_clock = v;
     void *p = kvmclock_area(c, v, sizeof(struct vireo_pvclock_wall_clock));
-    if (p)
-        pvclock_write_wall(p, (u32)VIREO_WALL_EPOCH_S, 0);
+    if (p) {
+        const struct vireo_server_info *info = c->x->vm->info;
+        u32 sec, nsec;
+        pvclock_wall_at_start(info->epoch_s, info->epoch_tsc, start_host_tsc(c), guest_tsc_khz(c),
+                              VIREO_WALL_EPOCH_S, &sec, &nsec);
+        pvclock_write_wall(p, sec, nsec);
+    }
     return true;
 }
 

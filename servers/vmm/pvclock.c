@@ -41,6 +41,22 @@ void pvclock_time_info(struct vireo_pvclock_vcpu_time_info *t, u64 tsc, u64 syst
     t->flags = PVCLOCK_TSC_STABLE_BIT;
 }
 
+void pvclock_wall_at_start(u64 epoch_s, u64 epoch_tsc, u64 start_tsc, u64 tsc_khz, u64 fallback_s,
+                           u32 *sec, u32 *nsec)
+{
+    u64 s = fallback_s, ns = 0;
+    if (epoch_s) {
+        u64 khz = tsc_khz ? tsc_khz : PVCLOCK_DEFAULT_KHZ;
+        if (khz > 0xffffffffu)
+            khz = 0xffffffffu; /* keeps the remainder times 10^6 in 64 bits */
+        u64 d = start_tsc > epoch_tsc ? start_tsc - epoch_tsc : 0, hz = khz * 1000u;
+        s = epoch_s + d / hz;
+        ns = d % hz * 1000000u / khz;
+    }
+    *sec = s > 0xffffffffu ? 0xffffffffu : (u32)s;
+    *nsec = (u32)ns;
+}
+
 /* Compiler barriers: the version goes out before and after the fields. */
 #define BARRIER() __asm__ volatile("" ::: "memory")
 

@@ -30,6 +30,15 @@ u64 pvclock_ns(u64 ticks, u32 mul, s8 shift);
  * into its system time, the TSC at tsc_khz and stable; version 0 (the write sets it). */
 void pvclock_time_info(struct vireo_pvclock_vcpu_time_info *t, u64 tsc, u64 system_ns, u64 tsc_khz);
 
+/* The wall clock at the guest's system time 0 (MSR_KVM_WALL_CLOCK):
+ * epoch_s (seconds since 1970 UTC) at host TSC epoch_tsc, moved on to
+ * host TSC start_tsc (the VM's start) at tsc_khz (0: PVCLOCK_DEFAULT_KHZ);
+ * a start before epoch_tsc counts as epoch_tsc. epoch_s 0 (the host's
+ * date unknown): the fixed fallback, fallback_s and 0 ns. Seconds past
+ * 2^32 - 1 (2106) stay there. */
+void pvclock_wall_at_start(u64 epoch_s, u64 epoch_tsc, u64 start_tsc, u64 tsc_khz, u64 fallback_s,
+                           u32 *sec, u32 *nsec);
+
 /* Writes a structure into guest memory p (any alignment; the vCPU is
  * stopped or may read it concurrently) the way a guest expects: version
  * made odd, the fields, version made even, each the next number after

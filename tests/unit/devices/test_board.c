@@ -34,7 +34,7 @@ static u64 io(u32 op, u32 size, u64 port, u64 value, u64 *reply)
 static void test_port_map(void)
 {
     u64 r[VIREO_DEV_REP_MAX_WORDS];
-    CHECK_EQ_U64(board_init(&b, 4, 512ull << 20, 1735689600, clock_ns, 0, tx, 0), 0);
+    CHECK_EQ_U64(board_init(&b, 4, 512ull << 20, 1735689600, 0, clock_ns, 0, tx, 0), 0);
     CHECK(port_bus_find(&b.bus, 0x3f8) && port_bus_find(&b.bus, 0x3ff));
     CHECK(!port_bus_find(&b.bus, 0x3f7) && !port_bus_find(&b.bus, 0x400));
     CHECK(port_bus_find(&b.bus, 0xf4) && port_bus_find(&b.bus, 0xf7) &&
@@ -131,13 +131,13 @@ static u32 cmos_byte(u8 index)
 
 static void test_ram_split(void)
 {
-    CHECK_EQ_U64(board_init(&b, 1, 4ull << 30, 0, clock_ns, 0, tx, 0), 0);
+    CHECK_EQ_U64(board_init(&b, 1, 4ull << 30, 0, 0, clock_ns, 0, tx, 0), 0);
     u32 m16 = cmos_byte(CMOS_MEM_16M_LO) | cmos_byte(CMOS_MEM_16M_HI) << 8;
     CHECK_EQ_U64(m16, ((3ull << 30) - (16ull << 20)) >> 16);
     u32 high = cmos_byte(CMOS_MEM_4G_LO) | cmos_byte(CMOS_MEM_4G_MID) << 8 |
                cmos_byte(CMOS_MEM_4G_HI) << 16;
     CHECK_EQ_U64(high, (1ull << 30) >> 16);
-    CHECK_EQ_U64(board_init(&b, 1, 256ull << 20, 0, clock_ns, 0, tx, 0), 0);
+    CHECK_EQ_U64(board_init(&b, 1, 256ull << 20, 0, 0, clock_ns, 0, tx, 0), 0);
     CHECK_EQ_U64(cmos_byte(CMOS_MEM_4G_LO) | cmos_byte(CMOS_MEM_4G_MID), 0);
     CHECK_EQ_U64(cmos_byte(CMOS_CENTURY), 0x19);
 }
@@ -147,7 +147,7 @@ static void test_ram_split(void)
 static void test_pc_testdev(void)
 {
     u64 r[VIREO_DEV_REP_MAX_WORDS];
-    CHECK_EQ_U64(board_init(&b, 1, 64ull << 20, 0, clock_ns, 0, tx, 0), 0);
+    CHECK_EQ_U64(board_init(&b, 1, 64ull << 20, 0, 0, clock_ns, 0, tx, 0), 0);
     CHECK(!b.has_pc_testdev);
     io(VIREO_DEV_OP_IO_READ, 4, 0xe0, 0, r);
     CHECK_EQ_U64(r[VIREO_DEV_REP_STATUS], VIREO_DEV_NO_DEVICE);

@@ -730,6 +730,40 @@ static void test_no_clock(void)
     CHECK_EQ_U64(rd(CMOS_SECONDS), 0x01);
 }
 
+static void test_epoch_ns(void)
+{
+    /* 0.75 s into its second at init: the first update 0.25 s on, then
+     * every second (UIP the 244 us before each) */
+    recorder_init(&rec);
+    now_ns = 0;
+    const struct cmos_rtc_config cfg = {.epoch_s = LEAP_DAY + 59,
+                                        .epoch_ns = 750000000,
+                                        .ram_below_4g = 1 << 20,
+                                        .clock = test_clock};
+    cmos_rtc_init(&rtc, &cfg, &rec.sink, IRQ);
+    wr(CMOS_REG_A, 0x20);
+    CHECK_EQ_U64(rd(CMOS_SECONDS), 0x59);
+    now_ns = 250000000 - 244140;
+    CHECK_EQ_U64(rd(CMOS_REG_A) & CMOS_A_UIP, CMOS_A_UIP);
+    now_ns = 250000000 - 1;
+    CHECK_EQ_U64(rd(CMOS_SECONDS), 0x59);
+    now_ns = 250000000;
+    CHECK_EQ_U64(rd(CMOS_SECONDS), 0x00);
+    CHECK_EQ_U64(rd(CMOS_MINUTES), 0x01);
+    now_ns = 1250000000 - 1;
+    CHECK_EQ_U64(rd(CMOS_SECONDS), 0x00);
+    now_ns = 1250000000;
+    CHECK_EQ_U64(rd(CMOS_SECONDS), 0x01);
+    /* a nanosecond count of a second or more: the second's last moment */
+    reset(LEAP_DAY);
+    const struct cmos_rtc_config late = {
+        .epoch_s = LEAP_DAY, .epoch_ns = 2000000000u, .clock = test_clock};
+    cmos_rtc_init(&rtc, &late, &rec.sink, IRQ);
+    CHECK_EQ_U64(rd(CMOS_SECONDS), 0x00);
+    now_ns = 30518; /* one divider clock */
+    CHECK_EQ_U64(rd(CMOS_SECONDS), 0x01);
+}
+
 int main(void)
 {
     test_reset_values();
@@ -746,5 +780,6 @@ int main(void)
     test_update_interrupt();
     test_alarm();
     test_no_clock();
+    test_epoch_ns();
     return check_report("devices_cmos_rtc");
 }

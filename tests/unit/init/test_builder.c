@@ -108,8 +108,10 @@ const void *module_find(const struct vireo_init_info *info, const char *name, u6
 
 static struct system_desc sys_desc;
 static struct init_ctx c;
-/* What the kernel hands init; the builder copies tsc_khz into every server's info. */
-static const struct vireo_init_info init_info = {.magic = VIREO_INIT_MAGIC, .tsc_khz = 2100000};
+/* What the kernel hands init; the builder copies tsc_khz and the host's
+ * date into every server's info. */
+static const struct vireo_init_info init_info = {
+    .magic = VIREO_INIT_MAGIC, .tsc_khz = 2100000, .epoch_s = 1796193612, .epoch_tsc = 123456789};
 
 static const char *const names[] = {"echo", "client", "sharer"};
 
@@ -231,6 +233,9 @@ static void test_build_and_teardown(void)
     CHECK(strcmp(info->peers[0].name, "client") == 0 && info->peers[0].sel == 32);
     CHECK_EQ_U64(info->shared_size, 8192);
     CHECK_EQ_U64(info->heap_size, 32 * 1024);
+    CHECK_EQ_U64(info->tsc_khz, 2100000);
+    CHECK_EQ_U64(info->epoch_s, 1796193612);
+    CHECK_EQ_U64(info->epoch_tsc, 123456789);
 
     /* Restarting echo: the clients' portals go with the old one and come
      * back from the new one. */

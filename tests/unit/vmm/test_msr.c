@@ -513,6 +513,25 @@ static void test_kvmclock(void)
     CHECK(ram_zero(0x4f00, 0x200));
     check_rw(MSR_KVM_WALL_CLOCK_NEW, 0x4ff4, 0);
     CHECK(!ram_zero(0x4ff4, 12) && ram_zero(0x5000, 0x10));
+
+    /* With the host's date: that date at the VM's start, the host TSC
+     * where the guest's TSC less its adjustments is 0 (here 3.25 s of
+     * ticks after the kernel read the host's RTC); a TSC write changes
+     * nothing. */
+    u64 start = m.tsc_adjust - s.tsc_offset;
+    fake_info.epoch_s = 1796193612; /* 2026-12-02 06:40:12 UTC */
+    fake_info.epoch_tsc = start - 3ull * KVMCLOCK_KHZ * 1000 - KVMCLOCK_KHZ / 4 * 1000;
+    check_rw(MSR_KVM_WALL_CLOCK_NEW, W, 0);
+    memcpy(&w, fake_vm.ram + W, sizeof(w));
+    CHECK(w.sec == 1796193612 + 3 && w.nsec == 250000000);
+    CHECK_EQ_U64(w.version % 2, 0);
+    wrmsr(MSR_TSC, 77);
+    CHECK_WR(VIREO_MTD(TSC));
+    check_rw(MSR_KVM_WALL_CLOCK, W, 0);
+    memcpy(&w, fake_vm.ram + W, sizeof(w));
+    CHECK(w.sec == 1796193612 + 3 && w.nsec == 250000000);
+    fake_info.epoch_s = fake_info.epoch_tsc = 0;
+
     memset(fake_vm.ram, 0, fake_vm.ram_size);
     host(false, NULL);
 }

@@ -209,9 +209,38 @@ static void test_writes(void)
     CHECK(guards);
 }
 
+static void test_wall_at_start(void)
+{
+    u32 sec, nsec;
+    /* the host's date unknown: the fallback */
+    pvclock_wall_at_start(0, 5, 1000, 2500000, VIREO_WALL_EPOCH_S, &sec, &nsec);
+    CHECK(sec == VIREO_WALL_EPOCH_S && nsec == 0);
+    /* 2026-12-02 06:40:12 UTC at TSC 10^9, the VM 7.5 s later at 2.5 GHz */
+    const u64 e = 1796193612, khz = 2500000;
+    pvclock_wall_at_start(e, 1000000000, 1000000000 + 7 * khz * 1000 + khz * 500, khz, 1, &sec,
+                          &nsec);
+    CHECK(sec == e + 7 && nsec == 500000000);
+    /* one tick: 0.4 ns, down to 0 */
+    pvclock_wall_at_start(e, 10, 11, khz, 1, &sec, &nsec);
+    CHECK(sec == e && nsec == 0);
+    pvclock_wall_at_start(e, 10, 13, khz, 1, &sec, &nsec);
+    CHECK(sec == e && nsec == 1);
+    /* a start before the reading counts as the reading; rate 0 as 1 GHz */
+    pvclock_wall_at_start(e, 1000, 10, khz, 1, &sec, &nsec);
+    CHECK(sec == e && nsec == 0);
+    pvclock_wall_at_start(e, 0, 3000000123ull, 0, 1, &sec, &nsec);
+    CHECK(sec == e + 3 && nsec == 123);
+    /* 100 days of a 5 GHz TSC, and seconds past 32 bits held at the top */
+    pvclock_wall_at_start(e, 0, 100ull * 86400 * 5000000000ull + 5, 5000000, 1, &sec, &nsec);
+    CHECK(sec == e + 100 * 86400 && nsec == 1);
+    pvclock_wall_at_start(0xfffffff0ull, 0, 100ull * 1000000000, 1000000, 1, &sec, &nsec);
+    CHECK(sec == 0xffffffffu && nsec == 0);
+}
+
 int main(void)
 {
     srand(1);
+    test_wall_at_start();
     test_scale();
     test_time_info();
     test_writes();
