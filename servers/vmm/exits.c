@@ -300,6 +300,19 @@ u64 exits_handle(void *ctx, u64 badge, struct vireo_utcb *utcb, u64 words)
         fuzz_exit(&x, v);
     else
         dispatch(&x, v);
+    if (vm->end == VM_RUNNING && vm->reset_requested) {
+        /* The reset line (the i8042's, port 0x92): the CPU's reset, and
+         * the guest loaded afresh as at power-on (its RAM is not cleared:
+         * the loader writes what it needs). The device server's models
+         * keep their state; a booting OS initializes them anyway. */
+        vm->reset_requested = false;
+        vm->resets++;
+        printf("%s: the guest reset the machine: booting it again (reset %u)\n", vm->cfg->name,
+               vm->resets);
+        vm_reload_guest(vm);
+        x.changed = 0;
+        startup(&x, v);
+    }
     if (vm->end == VM_RUNNING && x.lapic)
         events_devices(&x);
     if (vm->end != VM_RUNNING) {

@@ -48,14 +48,12 @@ enum vm_end {
     VM_END_HALTED,     /* HLT with interrupts disabled: powered off */
     VM_END_TRIPLE_FAULT,
     VM_END_ERROR, /* something the VMM cannot emulate, or a refused state */
-    VM_END_RESET, /* the guest pulled the reset line */
 };
 
 /* The VMM's exit status when the guest did not choose one (debug-exit
  * value v, or 0 for a power-off by HLT). */
 #define VM_STATUS_TRIPLE_FAULT 0x100u
 #define VM_STATUS_ERROR        0x101u
-#define VM_STATUS_RESET        0x102u
 
 struct irqchip;
 
@@ -72,6 +70,8 @@ struct vm {
     volatile bool input_pending; /* host terminal input arrived: poll (main.c) */
     bool input_watched;          /* a thread waits for host terminal input (main.c) */
     u64 dev_polls;               /* statistics: polls made */
+    bool reset_requested;        /* the guest pulled the reset line: boot it again */
+    u32 resets;                  /* statistics: reboots so far */
     u64 chunk_size;              /* guest RAM is mapped in chunks of this many bytes (ram_map.h) */
     u32 chunk_count;
     u64 chunk_flushed[VMM_RAM_CHUNKS_MAX]; /* the page left unmapped in each, or ~0 */
