@@ -1,5 +1,6 @@
 /* The PC's CMOS RAM and MC146818A real-time clock (cmos_rtc.h). */
 #include <string.h>
+#include <vireo/date.h>
 
 #include "cmos_rtc.h"
 
@@ -10,17 +11,12 @@
 
 /* ---- the calendar ---- */
 
-static bool leap_year(u32 y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
+/* The calendar is the runtime's (lib/date.c); a guest's nonsense month
+ * rolls over like a long one. */
 unsigned cmos_rtc_days_in_month(unsigned mon, u32 year)
 {
-    static const u8 days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (mon < 1 || mon > 12)
-        return 31; /* a guest's nonsense month: roll over like a long one */
-    return days[mon - 1] + (mon == 2 && leap_year(year));
+    unsigned days = date_days_in_month(mon, year);
+    return days ? days : 31;
 }
 
 void cmos_rtc_time_from_epoch(u64 epoch_s, struct cmos_rtc_time *t)
