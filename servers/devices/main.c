@@ -8,6 +8,7 @@
 #include <vireo/server.h>
 #include <vireo/user.h>
 #include <string.h>
+#include <x86/cpu.h>
 
 #include "board.h"
 #include "devices_arg.h"
@@ -24,19 +25,11 @@ struct devices {
     u64 tsc_khz; /* the devices' time base: the kernel's measure, or devices_arg.h TSC_KHZ */
 };
 
-/* rdtsc works in ring 3. */
-static u64 rdtsc_now(void)
-{
-    u32 lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (u64)hi << 32 | lo;
-}
-
-/* The devices' clock: the TSC in nanoseconds. */
+/* The devices' clock: the TSC in nanoseconds (rdtsc works in ring 3). */
 static u64 tsc_ns(void *ctx)
 {
     const struct devices *s = ctx;
-    u64 tsc = rdtsc_now();
+    u64 tsc = rdtsc();
     return tsc / s->tsc_khz * 1000000u + tsc % s->tsc_khz * 1000000u / s->tsc_khz;
 }
 
@@ -49,7 +42,7 @@ static bool rtc_start(const struct vireo_server_info *info, u64 *epoch_s, u32 *e
     *epoch_s = DEVICES_RTC_EPOCH_S;
     if (!info->epoch_s)
         return false;
-    *epoch_s = date_at_tsc(info->epoch_s, info->epoch_tsc, rdtsc_now(), info->tsc_khz, epoch_ns);
+    *epoch_s = date_at_tsc(info->epoch_s, info->epoch_tsc, rdtsc(), info->tsc_khz, epoch_ns);
     return true;
 }
 

@@ -137,6 +137,19 @@ static bool wakes(struct exit_ctx *x)
     return lapic_pending(x->lapic) >= 0 || x->lapic->nmi_pending || (ic && irqchip_extint(ic));
 }
 
+u64 events_wait_us(const struct vm *vm, u64 host_now, u64 tsc_offset, u64 lapic_next, u64 tsc_khz)
+{
+    u64 us = lapic_next == LAPIC_NO_EVENT
+                 ? VIREO_TIMEOUT_NEVER
+                 : events_us_until(host_now + tsc_offset, lapic_next, tsc_khz);
+    u64 dev_next = vm->dev_next;
+    if (vm->devices != VIREO_SERVER_SEL_NONE && dev_next != VIREO_DEV_NO_EVENT) {
+        u64 dev_us = events_us_until(host_now, dev_next, tsc_khz);
+        us = dev_us < us ? dev_us : us;
+    }
+    return us;
+}
+
 bool events_halt(struct exit_ctx *x, u64 wake_sm)
 {
     struct lapic *a = x->lapic;
@@ -144,25 +157,18 @@ bool events_halt(struct exit_ctx *x, u64 wake_sm)
     for (;;) {
         if (!events_devices(x))
             return false;
-        u64 now = events_guest_tsc(x);
-        lapic_update(a, now);
+        u64 host = events_host_tsc();
+        lapic_update(a, host + x->tsc_offset);
         if (wakes(x))
             return true;
-        u64 next = lapic_next_event(a);
-        u64 dev_next = vm->devices == VIREO_SERVER_SEL_NONE ? VIREO_DEV_NO_EVENT : vm->dev_next;
-        if (next == LAPIC_NO_EVENT && dev_next == VIREO_DEV_NO_EVENT && !vm->input_watched) {
+        u64 us = events_wait_us(vm, host, x->tsc_offset, lapic_next_event(a), a->tsc_khz);
+        if (us == VIREO_TIMEOUT_NEVER && !vm->input_watched) {
             /* Nothing armed to wake it: a guest idling for good. */
             vm_stop(vm, VM_END_HALTED, 0,
                     "the guest halted with interrupts enabled and nothing armed to wake it "
                     "(rip %#llx)",
                     (unsigned long long)x->s->rip);
             return false;
-        }
-        u64 us =
-            next == LAPIC_NO_EVENT ? VIREO_TIMEOUT_NEVER : events_us_until(now, next, a->tsc_khz);
-        if (dev_next != VIREO_DEV_NO_EVENT) {
-            u64 dev_us = events_us_until(events_host_tsc(), dev_next, a->tsc_khz);
-            us = dev_us < us ? dev_us : us;
         }
         sys_sm_ctrl(wake_sm, VIREO_SM_OP_DOWN, us == VIREO_TIMEOUT_NEVER ? us : us ? us : 1);
         if (x->vm->end != VM_RUNNING)

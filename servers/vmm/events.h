@@ -31,6 +31,13 @@ static inline u64 events_us_until(u64 now, u64 next, u64 tsc_khz)
     return next > now ? (next - now) * 1000 / khz : 0;
 }
 
+/* Microseconds from host TSC host_now until the vCPU's next event: the
+ * earlier of the APIC timer's next expiry (guest TSC lapic_next, the guest
+ * running at host + tsc_offset; LAPIC_NO_EVENT: none) and the device
+ * server's next timed event (vm->dev_next, host TSC). VIREO_TIMEOUT_NEVER
+ * when neither is armed. */
+u64 events_wait_us(const struct vm *vm, u64 host_now, u64 tsc_offset, u64 lapic_next, u64 tsc_khz);
+
 /* Before the exit's handler: the guest's TPR (CR8) into the APIC. */
 void events_before(struct exit_ctx *x);
 

@@ -74,17 +74,9 @@ static u64 timer_wait_us(void)
         return VIREO_TIMEOUT_NEVER;
     if (vcpu.window_open) /* exits.c: the window's backstop */
         return VMM_WINDOW_BACKSTOP_US;
-    u64 host = events_host_tsc();
-    u64 us = next == LAPIC_NO_EVENT
-                 ? VIREO_TIMEOUT_NEVER
-                 : events_us_until(host + vcpu.tsc_offset, next, vm.info->tsc_khz);
-    /* the device server's next timed event (PIT, RTC): the vCPU polls */
-    u64 dev_next = vm.dev_next;
-    if (vm.devices != VIREO_SERVER_SEL_NONE && dev_next != VIREO_DEV_NO_EVENT) {
-        u64 dev_us = events_us_until(host, dev_next, vm.info->tsc_khz);
-        us = dev_us < us ? dev_us : us;
-    }
-    return us;
+    /* the APIC's timer, or the device server's next timed event (PIT,
+     * RTC) the vCPU polls at */
+    return events_wait_us(&vm, events_host_tsc(), vcpu.tsc_offset, next, vm.info->tsc_khz);
 }
 
 /* The console watcher: host terminal input (the console input semaphore,
